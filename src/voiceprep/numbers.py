@@ -1,0 +1,451 @@
+"""Numbers as a speaker says them, and whether they quantify an outcome.
+
+Handles digits as Whisper writes them ("480ms", "$0.18", "40%", "1,000", "p99") and
+numbers in words ("four hundred and eighty", "three point five", "half a million",
+"a dozen"), with units, money, percentiles and ranges or changes ("from 480 to 95
+milliseconds"). Each mention gets a ``kind``, a ``value`` and whether it is a quantified
+outcome (a percentage, a cost, a latency, a before-and-after) or an incidental number
+("two teams", "Llama 3").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .schema import NumberMention
+from .tokens import Token
+
+UNITS_WORDS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+TENS_WORDS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12}
+SUFFIX_SCALES = {"k": 1_000, "m": 1_000_000, "mm": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000}
+
+_DIGITS = re.compile(
+    r"^(?P<cur>[$£€])?(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)"
+    r"(?P<suf>%|x|k|m|mm|bn|b|ms|s|sec|secs|gb|mb|tb|kb|p|h|hrs|rps|qps)?$",
+    re.IGNORECASE,
+)
+_PERCENTILE = re.compile(r"^p(?P<num>\d{1,2}(?:\.\d+)?)$", re.IGNORECASE)
+_ORDINAL_DIGITS = re.compile(r"^\d+(st|nd|rd|th)$", re.IGNORECASE)
+
+# unit word -> (kind, canonical unit, multiplier into that unit)
+UNIT_WORDS: dict[str, tuple[str, str, float]] = {
+    "percent": ("percent", "%", 1),
+    "per-cent": ("percent", "%", 1),
+    "%": ("percent", "%", 1),
+    "ms": ("duration", "ms", 1),
+    "millisecond": ("duration", "ms", 1),
+    "milliseconds": ("duration", "ms", 1),
+    "microseconds": ("duration", "ms", 0.001),
+    "s": ("duration", "s", 1),
+    "sec": ("duration", "s", 1),
+    "secs": ("duration", "s", 1),
+    "second": ("duration", "s", 1),
+    "seconds": ("duration", "s", 1),
+    "minute": ("duration", "min", 1),
+    "minutes": ("duration", "min", 1),
+    "mins": ("duration", "min", 1),
+    "h": ("duration", "h", 1),
+    "hrs": ("duration", "h", 1),
+    "hour": ("duration", "h", 1),
+    "hours": ("duration", "h", 1),
+    "day": ("duration", "days", 1),
+    "days": ("duration", "days", 1),
+    "week": ("duration", "weeks", 1),
+    "weeks": ("duration", "weeks", 1),
+    "month": ("duration", "months", 1),
+    "months": ("duration", "months", 1),
+    "year": ("duration", "years", 1),
+    "years": ("duration", "years", 1),
+    "sprint": ("duration", "sprints", 1),
+    "sprints": ("duration", "sprints", 1),
+    "x": ("multiplier", "x", 1),
+    "times": ("multiplier", "x", 1),
+    "fold": ("multiplier", "x", 1),
+    "kb": ("size", "KB", 1),
+    "mb": ("size", "MB", 1),
+    "gb": ("size", "GB", 1),
+    "tb": ("size", "TB", 1),
+    "kilobytes": ("size", "KB", 1),
+    "megabytes": ("size", "MB", 1),
+    "gigabytes": ("size", "GB", 1),
+    "terabytes": ("size", "TB", 1),
+    "gigs": ("size", "GB", 1),
+    "tokens": ("size", "tokens", 1),
+    "parameters": ("size", "parameters", 1),
+    "params": ("size", "parameters", 1),
+    "dollars": ("money", "USD", 1),
+    "dollar": ("money", "USD", 1),
+    "bucks": ("money", "USD", 1),
+    "cents": ("money", "USD", 0.01),
+    "cent": ("money", "USD", 0.01),
+    "pounds": ("money", "GBP", 1),
+    "pound": ("money", "GBP", 1),
+    "quid": ("money", "GBP", 1),
+    "grand": ("money", "GBP", 1000),
+    "pence": ("money", "GBP", 0.01),
+    "p": ("money", "GBP", 0.01),
+    "pee": ("money", "GBP", 0.01),
+    "euros": ("money", "EUR", 1),
+    "euro": ("money", "EUR", 1),
+    "qps": ("rate", "per second", 1),
+    "rps": ("rate", "per second", 1),
+    "basis": ("percent", "%", 0.01),
+}
+# Nouns that make a count a measured quantity rather than an incidental one.
+METRIC_NOUNS = {
+    "users",
+    "customers",
+    "requests",
+    "queries",
+    "examples",
+    "samples",
+    "rows",
+    "records",
+    "inferences",
+    "predictions",
+    "conversations",
+    "calls",
+    "tickets",
+    "transactions",
+    "documents",
+    "labels",
+    "images",
+    "events",
+    "sessions",
+    "incidents",
+    "errors",
+    "messages",
+    "orders",
+    "applications",
+    "points",
+    "clicks",
+    "visits",
+    "downloads",
+}
+INCIDENTAL_NOUNS = {"teams", "people", "engineers", "models", "features", "things", "steps", "ways", "levers", "layers"}
+RATE_TAILS = {
+    ("per", "second"),
+    ("per", "day"),
+    ("a", "day"),
+    ("per", "hour"),
+    ("per", "minute"),
+    ("a", "second"),
+    ("per", "month"),
+    ("a", "month"),
+    ("per", "week"),
+    ("a", "week"),
+}
+QUANTIFIED_KINDS = {"percent", "money", "duration", "size", "multiplier", "rate", "change", "range"}
+CHANGE_VERBS = {
+    "reduced",
+    "reduce",
+    "cut",
+    "increased",
+    "increase",
+    "improved",
+    "improve",
+    "dropped",
+    "lowered",
+    "raised",
+    "grew",
+    "saved",
+    "boosted",
+    "decreased",
+    "shrank",
+    "went",
+}
+
+
+def starts_number(word: str) -> bool:
+    """Whether a normalised word can open a number (used by the filler rules)."""
+    head = word.split("-")[0]
+    return bool(
+        (head in UNITS_WORDS and head != "one") or head in TENS_WORDS or _DIGITS.match(word) or _PERCENTILE.match(word)
+    )
+
+
+@dataclass
+class _Parsed:
+    value: float
+    end: int  # index after the last token used
+    kind: str = "plain"
+    unit: str | None = None
+    digits: bool = False
+
+
+def _word_number(tokens: list[Token], i: int) -> _Parsed | None:
+    """A number in words starting at tokens[i]: 'four hundred and eighty', 'half a million'."""
+    n = len(tokens)
+    words = [t.norm for t in tokens]
+    # "a dozen", "a hundred", "a thousand", "half a million"
+    if words[i] in {"a", "an"} and i + 1 < n and (words[i + 1] in SCALES or words[i + 1] == "dozen"):
+        if words[i + 1] == "dozen":
+            return _Parsed(value=12, end=i + 2)
+        return _extend_scale(tokens, i + 2, float(SCALES[words[i + 1]]))
+    if words[i] == "half" and i + 2 < n and words[i + 1] in {"a", "an"} and words[i + 2] in SCALES:
+        return _Parsed(value=SCALES[words[i + 2]] / 2, end=i + 3)
+
+    total = 0
+    current = 0
+    last: str | None = None  # what the previous word was: unit, teen, tens, year, scale, and
+    j = i
+    while j < n:
+        parts = words[j].split("-")
+        ok = True
+        for part in parts:
+            if part in UNITS_WORDS and UNITS_WORDS[part] < 10:
+                ok = last in {None, "tens", "year", "scale", "and"}
+                if ok:
+                    current += UNITS_WORDS[part]
+                    last = "unit"
+            elif part in UNITS_WORDS or part in TENS_WORDS:
+                value = UNITS_WORDS.get(part, TENS_WORDS.get(part, 0))
+                kind = "teen" if part in UNITS_WORDS else "tens"
+                if last in {None, "scale", "and"}:
+                    current += value
+                    last = kind
+                elif last in {"teen", "tens"} and total == 0 and 10 <= current < 100:
+                    # "nineteen ninety", "twenty twenty five": a year said in pairs
+                    current = current * 100 + value
+                    last = "year"
+                else:
+                    ok = False
+            elif part in SCALES and last in {"unit", "teen", "tens", "scale"} and last is not None:
+                scale = SCALES[part]
+                if scale == 100:
+                    ok = current < 100 and last != "scale"
+                    current *= 100
+                else:
+                    total += current * scale
+                    current = 0
+                last = "scale"
+            elif part == "dozen" and last in {"unit", "teen", "tens"}:
+                current *= 12
+                last = "scale"
+            else:
+                ok = False
+            if not ok:
+                break
+        if not ok:
+            break
+        j += 1
+        if tokens[j - 1].clause_end:
+            break
+        if (
+            j + 1 < n
+            and words[j] == "and"
+            and last == "scale"
+            and (words[j + 1].split("-")[0] in UNITS_WORDS or words[j + 1].split("-")[0] in TENS_WORDS)
+        ):
+            last = "and"
+            j += 1
+        elif j + 1 < n and words[j] == "point" and last in {"unit", "teen", "tens"} and words[j + 1] in UNITS_WORDS:
+            # "three point five": decimal digits follow one by one
+            k = j + 1
+            digits = ""
+            while k < n and words[k] in UNITS_WORDS and UNITS_WORDS[words[k]] < 10:
+                digits += str(UNITS_WORDS[words[k]])
+                k += 1
+                if tokens[k - 1].clause_end:
+                    break
+            return _Parsed(value=total + current + float("0." + digits), end=k)
+    if j == i:
+        return None
+    if j == i + 1 and words[i] == "one":
+        # "one" alone is usually a pronoun ("the one that", "one of them"): the caller
+        # keeps it only when a unit follows.
+        return _Parsed(value=1, end=j, kind="weak")
+    return _Parsed(value=float(total + current), end=j)
+
+
+def _extend_scale(tokens: list[Token], j: int, value: float) -> _Parsed:
+    words = [t.norm for t in tokens]
+    while j < len(words) and words[j] in SCALES and SCALES[words[j]] > value:
+        value *= SCALES[words[j]]
+        j += 1
+    return _Parsed(value=value, end=j)
+
+
+def _digit_number(tokens: list[Token], i: int) -> _Parsed | None:
+    raw = tokens[i].raw.strip("\"'()[]").rstrip(".,;:!?")
+    m = _PERCENTILE.match(raw)
+    if m:
+        return _Parsed(value=float(m["num"]), end=i + 1, kind="percentile", unit="p", digits=True)
+    if _ORDINAL_DIGITS.match(raw):
+        return None
+    m = _DIGITS.match(raw)
+    if not m:
+        return None
+    value = float(m["num"].replace(",", ""))
+    parsed = _Parsed(value=value, end=i + 1, digits=True)
+    cur = m["cur"]
+    suf = (m["suf"] or "").lower()
+    if cur:
+        parsed.kind = "money"
+        parsed.unit = {"$": "USD", "£": "GBP", "€": "EUR"}[cur]
+        if suf in SUFFIX_SCALES:
+            parsed.value *= SUFFIX_SCALES[suf]
+    elif suf in SUFFIX_SCALES:
+        # "10k" requests, "8B" parameters, "3M" users: a scale, not a unit
+        parsed.value *= SUFFIX_SCALES[suf]
+    elif suf:
+        kind, unit, mult = UNIT_WORDS[suf]
+        parsed.kind, parsed.unit = kind, unit
+        parsed.value *= mult
+    # "2 million", "1.5 thousand"
+    j = i + 1
+    while j < len(tokens) and tokens[j].norm in SCALES and not tokens[j - 1].sentence_end:
+        parsed.value *= SCALES[tokens[j].norm]
+        j += 1
+    parsed.end = j
+    # Whisper writes "four hundred and eighty" as "400 and 80"
+    if (
+        parsed.kind == "plain"
+        and parsed.value >= 100
+        and parsed.value % 100 == 0
+        and j + 1 < len(tokens)
+        and tokens[j].norm == "and"
+        and not tokens[j - 1].clause_end
+    ):
+        nxt = _DIGITS.match(tokens[j + 1].raw.rstrip(".,;:!?"))
+        if nxt and not nxt["cur"] and 0 < float(nxt["num"].replace(",", "")) < 100 and "." not in nxt["num"]:
+            parsed.value += float(nxt["num"])
+            parsed.end = j + 2
+            suf2 = (nxt["suf"] or "").lower()
+            if suf2 and suf2 in UNIT_WORDS:
+                kind, unit, mult = UNIT_WORDS[suf2]
+                parsed.kind, parsed.unit = kind, unit
+    return parsed
+
+
+def _parse(tokens: list[Token], i: int) -> _Parsed | None:
+    """A number with its unit starting at tokens[i], or None."""
+    words = [t.norm for t in tokens]
+    n = len(tokens)
+    # "p ninety five", "p 99"
+    if words[i] == "p" and i + 1 < n and not tokens[i].clause_end:
+        inner = _digit_number(tokens, i + 1) or _word_number(tokens, i + 1)
+        if inner is not None and inner.kind == "plain" and 1 <= inner.value < 100:
+            return _Parsed(value=inner.value, end=inner.end, kind="percentile", unit="p", digits=inner.digits)
+        return None
+    parsed = _digit_number(tokens, i) or _word_number(tokens, i)
+    if parsed is None:
+        return None
+    if parsed.kind == "percentile":
+        return parsed
+    j = parsed.end
+    last = tokens[j - 1]
+    if parsed.kind in {"plain", "weak"} and j < n and not last.clause_end:
+        w = words[j]
+        if w == "per" and j + 1 < n and words[j + 1] == "cent":
+            parsed.kind, parsed.unit, parsed.end = "percent", "%", j + 2
+        elif w == "basis" and j + 1 < n and words[j + 1] == "points":
+            parsed.kind, parsed.unit, parsed.end = "percent", "%", j + 2
+            parsed.value *= 0.01
+        elif w in UNIT_WORDS and not (w == "p" and j + 1 < n and starts_number(words[j + 1])):
+            kind, unit, mult = UNIT_WORDS[w]
+            if w in {"x", "times"} and parsed.digits is False and parsed.value == 1:
+                return None
+            parsed.kind, parsed.unit, parsed.end = kind, unit, j + 1
+            parsed.value *= mult
+        elif w in METRIC_NOUNS or w in INCIDENTAL_NOUNS:
+            parsed.kind, parsed.unit, parsed.end = "count", w, j + 1
+    # rates: "2,000 requests per second", "50,000 times a day", "200 a day"
+    k = parsed.end
+    if k + 1 < n and (words[k], words[k + 1]) in RATE_TAILS and not tokens[k - 1].clause_end:
+        noun = f"{parsed.unit} " if parsed.kind == "count" else ""
+        parsed.kind, parsed.unit, parsed.end = "rate", f"{noun}per {words[k + 1]}", k + 2
+    if parsed.kind == "weak":
+        return None
+    if (
+        parsed.kind == "plain"
+        and parsed.unit is None
+        and 1900 <= parsed.value <= 2100
+        and parsed.value == int(parsed.value)
+    ):
+        raw = tokens[i].raw
+        if "," not in raw:
+            parsed.kind = "year"
+    return parsed
+
+
+def _mention(tokens: list[Token], i: int, j: int, p: _Parsed, kind: str | None = None) -> NumberMention:
+    kind = kind or p.kind
+    text = " ".join(t.raw.strip(",;:!?\"'") for t in tokens[i:j]).rstrip(".")
+    quantified = kind in QUANTIFIED_KINDS or (kind == "count" and p.unit in METRIC_NOUNS)
+    return NumberMention(
+        text=text,
+        start=tokens[i].start,
+        end=tokens[j - 1].end,
+        kind=kind,  # type: ignore[arg-type]
+        value=round(p.value, 6),
+        unit=p.unit,
+        quantified=quantified,
+    )
+
+
+def find_numbers(tokens: list[Token]) -> list[NumberMention]:
+    """Every number in the token stream, ranges and changes merged into one mention."""
+    out: list[NumberMention] = []
+    words = [t.norm for t in tokens]
+    n = len(tokens)
+    i = 0
+    while i < n:
+        parsed = _parse(tokens, i)
+        if parsed is None:
+            i += 1
+            continue
+        start = i
+        end = parsed.end
+        # "from A to B", "A to B", "between A and B"
+        joiner = words[end] if end < n and not tokens[end - 1].sentence_end else ""
+        if joiner in {"to", "and"} and end + 1 < n:
+            second = _parse(tokens, end + 1)
+            opener = words[start - 1] if start > 0 else ""
+            if second is not None and (joiner == "to" or opener == "between"):
+                unit = second.unit or parsed.unit
+                kind_b = second.kind if second.kind not in {"plain", "year"} else parsed.kind
+                is_change = opener == "from" or (start > 1 and words[start - 2] in CHANGE_VERBS)
+                s = start - 1 if opener in {"from", "between"} else start
+                merged = _Parsed(value=second.value, end=second.end, kind=kind_b, unit=unit)
+                m = _mention(tokens, s, second.end, merged, "change" if is_change else "range")
+                m = m.model_copy(update={"unit": unit})
+                out.append(m)
+                i = second.end
+                continue
+        out.append(_mention(tokens, start, end, parsed))
+        i = end
+    return out

@@ -1,0 +1,162 @@
+"""Typed records that cross a boundary: transcripts, analysis results and reports.
+
+Times are seconds from the start of the answer. When the analysis runs on typed text
+instead of audio, ``start`` and ``end`` are character offsets into that text.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+REPORT_SCHEMA_VERSION = 1
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Word(Record):
+    """One transcribed word, as Whisper wrote it (punctuation attached)."""
+
+    text: str
+    start: float
+    end: float
+    probability: float = 1.0
+
+
+class ModelInfo(Record):
+    """The model and the settings that produced a transcript."""
+
+    name: str
+    path: str
+    device: str = "cpu"
+    compute_type: str = "int8"
+    cpu_threads: int = 0
+    beam_size: int = 5
+    language: str = "en"
+    vad_filter: bool = True
+    word_timestamps: bool = True
+    condition_on_previous_text: bool = False
+    initial_prompt: str | None = None
+    faster_whisper_version: str = ""
+
+
+class Transcript(Record):
+    """What the model heard, with word timings."""
+
+    text: str
+    words: list[Word]
+    duration_s: float
+    model: ModelInfo
+    transcribe_s: float = 0.0
+    dropped_segments: list[str] = Field(default_factory=list)
+
+
+class Span(Record):
+    """A stretch of the answer, optionally carrying the words it covers."""
+
+    text: str
+    start: float
+    end: float
+
+
+class Filler(Span):
+    kind: Literal["filled_pause", "discourse"]
+
+
+class NumberMention(Span):
+    kind: Literal[
+        "percent",
+        "money",
+        "duration",
+        "size",
+        "multiplier",
+        "percentile",
+        "rate",
+        "count",
+        "year",
+        "change",
+        "range",
+        "plain",
+    ]
+    value: float | None = None
+    unit: str | None = None
+    quantified: bool = False
+
+
+class Pause(Record):
+    start: float
+    end: float
+    duration_s: float
+
+
+class RubricResult(Record):
+    point: str
+    covered: bool
+    evidence: list[str] = Field(default_factory=list)
+
+
+class Pronouns(Record):
+    i: int
+    we: int
+    i_share: float | None
+
+
+class StarBreakdown(Record):
+    """Seconds spent on situation, task, action and result in a behavioural answer."""
+
+    situation_s: float
+    task_s: float
+    action_s: float
+    result_s: float
+    result_start_s: float | None
+    flags: list[str] = Field(default_factory=list)
+
+
+class Range(Record):
+    low: float
+    high: float
+
+    def contains(self, value: float) -> bool:
+        return self.low <= value <= self.high
+
+
+class Report(Record):
+    """The analysis of one answer: the stable JSON that users and tests script against."""
+
+    schema_version: int = REPORT_SCHEMA_VERSION
+    question_id: str
+    pack: str
+    question_text: str
+    question_kind: str
+    created_at: str
+    source: str
+    duration_s: float
+    speaking_s: float
+    first_word_s: float | None
+    word_count: int
+    wpm: float | None
+    transcript: str
+    words: list[Word]
+    fillers: list[Filler]
+    filler_count: int
+    fillers_per_min: float | None
+    fillers_per_100_words: float | None
+    numbers: list[NumberMention]
+    quantified: bool
+    pauses: list[Pause]
+    long_pause_s: float
+    hedges: list[Span]
+    pronouns: Pronouns
+    star: StarBreakdown | None
+    rubric: list[RubricResult]
+    rubric_covered: int
+    target_duration_s: Range
+    target_wpm: Range
+    wants_numbers: bool
+    hints: list[str]
+    mistakes: list[str]
+    strong_answer: str | None
+    model: ModelInfo | None

@@ -251,7 +251,7 @@ def coaching_hints(report: Report, question: Question) -> list[str]:
     missed = [r.point for r in report.rubric if not r.covered]
     if missed:
         hints.append(f"Missed {len(missed)} of {len(report.rubric)} points; start with: {missed[0]}.")
-    if report.wpm is not None and report.wpm > report.target_wpm.high:
+    if report.wpm is not None and report.wpm > report.target_wpm.high and report.speaking_s >= 15:
         hints.append(f"Fast: {report.wpm:.0f} words a minute. Slow down and let key figures land.")
     elif report.wpm is not None and report.wpm < report.target_wpm.low and report.speaking_s >= 15:
         hints.append(

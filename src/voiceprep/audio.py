@@ -333,7 +333,18 @@ def _device_message(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if "Invalid number of channels" in text or "No Default" in text or "Error querying device -1" in text:
         return "no input device found (see `voiceprep devices`)"
+    if text.startswith("Error querying device") or text.startswith("No input device matching"):
+        return f"{text[0].lower()}{text[1:]} (see `voiceprep devices`)"
     return text
+
+
+def check_input(device: int | str | None, samplerate: int = SAMPLE_RATE) -> None:
+    """Fail now, with one clear line, if the microphone cannot record 16-bit mono."""
+    sd = _sd()
+    try:
+        sd.check_input_settings(device=device, channels=1, dtype="int16", samplerate=samplerate)
+    except (sd.PortAudioError, ValueError) as exc:
+        raise DeviceError(f"cannot use the microphone: {_device_message(exc)}") from None
 
 
 @dataclass

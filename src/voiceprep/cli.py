@@ -22,6 +22,7 @@ from .audio import (
     DevicePlayer,
     DeviceRecorder,
     Level,
+    check_input,
     StopRules,
     Take,
     WavStreamWriter,
@@ -201,6 +202,8 @@ def cmd_practice(args: argparse.Namespace, console: Console) -> int:
     store = Store(home)
     library, pack_name = _library(args, home)
     pack, question = _choose_question(library, pack_name, args.question, store)
+    input_device = parse_device(args.input_device)
+    check_input(input_device)
     loader = ModelLoader(args.model)  # loads while the question is spoken
 
     console.say(console.style.bold(f"Question ({pack.pack}/{question.id}, {question.kind}):"))
@@ -231,7 +234,7 @@ def cmd_practice(args: argparse.Namespace, console: Console) -> int:
         how = f"ends after {rules.silence_seconds:g} s of silence or at {analysis.clock(rules.max_seconds)}"
     console.note(f"Recording: {how} (Ctrl-C also stops and keeps the take).")
     meter = Meter(sys.stderr, rules.max_seconds, "Enter to stop") if sys.stderr.isatty() else None
-    recorder = DeviceRecorder(device=parse_device(args.input_device))
+    recorder = DeviceRecorder(device=input_device)
     try:
         take: Take = recorder.record(session.answer_path, rules, stop=stop, on_level=meter)
     except DeviceError as exc:

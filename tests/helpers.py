@@ -1,0 +1,50 @@
+"""Helpers shared by the tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from voiceprep.schema import Word
+from voiceprep.tokens import Token, from_text, from_words
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def words_from(spec: str, start: float = 0.0, step: float = 0.4, gaps: dict[int, float] | None = None) -> list[Word]:
+    """Words with made-up timings: each takes ``step`` seconds; ``gaps`` adds silence before word i."""
+    out = []
+    t = start
+    for i, text in enumerate(spec.split()):
+        t += (gaps or {}).get(i, 0.0)
+        out.append(Word(text=text, start=round(t, 3), end=round(t + step * 0.9, 3), probability=0.9))
+        t += step
+    return out
+
+
+def toks(text: str) -> list[Token]:
+    return from_text(text)
+
+
+def twords(text: str) -> list[Token]:
+    return from_words(words_from(text))
+
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``voiceprep`` in its own process, as a user would."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "voiceprep", *args],
+        env=full_env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+    )

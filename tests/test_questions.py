@@ -1,0 +1,96 @@
+from pathlib import Path
+
+import pytest
+
+from voiceprep.errors import PackError, UnknownQuestionError
+from voiceprep.questions import Library, builtin_packs_dir, load_pack
+
+GOOD = """
+pack: demo
+title: Demo
+questions:
+  - id: q-one
+    kind: technical
+    text: How would you debug a model in production?
+    target_seconds: [60, 120]
+    wants_numbers: true
+    strong_answer: Inputs, labels, serving, product.
+    points:
+      - {point: Inputs, cues: [drift]}
+      - {point: Labels, cues: [labels]}
+      - {point: Serving, cues: [serving]}
+    mistakes: [Retraining first.]
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "demo.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_builtin_pack_has_the_twelve_questions() -> None:
+    pack = load_pack(builtin_packs_dir() / "ml-engineer.yaml")
+    assert len(pack.questions) == 12
+    assert len({q.id for q in pack.questions}) == 12
+    kinds = {q.kind for q in pack.questions}
+    assert kinds == {"technical", "behavioural", "closing"}
+    for q in pack.questions:
+        assert 3 <= len(q.points) <= 6
+        assert q.mistakes and q.strong_answer
+
+
+def test_good_pack_loads(tmp_path: Path) -> None:
+    pack = load_pack(write(tmp_path, GOOD))
+    assert pack.pack == "demo" and pack.questions[0].target_seconds == (60, 120)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("wants_numbers: true", "wants_numbers: true\n    colour: blue"), "question 1 ('q-one'), field colour"),
+        (("kind: technical", "kind: musing"), "field kind"),
+        (("target_seconds: [60, 120]", "target_seconds: [120, 60]"), "field target_seconds"),
+        (("      - {point: Serving, cues: [serving]}\n", ""), "field points"),
+        (("cues: [labels]", "cues: []"), "field points.1.cues"),
+        (("id: q-one", "id: Q One"), "field id"),
+    ],
+)
+def test_bad_pack_names_file_question_and_field(tmp_path: Path, change: tuple[str, str], message: str) -> None:
+    path = write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(PackError) as err:
+        load_pack(path)
+    assert str(path) in str(err.value)
+    assert message in str(err.value)
+
+
+def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("title: Demo", "title: [Demo"))
+    with pytest.raises(PackError, match=r"not valid YAML at line \d+"):
+        load_pack(path)
+
+
+def test_not_a_mapping(tmp_path: Path) -> None:
+    with pytest.raises(PackError, match="expected a mapping"):
+        load_pack(write(tmp_path, "- just\n- a list\n"))
+
+
+def test_duplicate_ids(tmp_path: Path) -> None:
+    doubled = GOOD + GOOD[GOOD.index("  - id: q-one") :]
+    with pytest.raises(PackError, match="used twice"):
+        load_pack(write(tmp_path, doubled))
+
+
+def test_user_packs_folder_and_lookup(tmp_path: Path) -> None:
+    (tmp_path / "packs").mkdir()
+    write(tmp_path / "packs", GOOD)
+    library = Library.load(tmp_path)
+    assert {p.pack for p in library.packs} == {"ml-engineer", "demo"}
+    pack, q = library.find("q-one")
+    assert pack.pack == "demo" and q.id == "q-one"
+    assert library.find("demo/q-one")[1].id == "q-one"
+    assert library.find("2", "ml-engineer")[1].id == "debug-degraded-model"
+    with pytest.raises(UnknownQuestionError, match="Did you mean: q-one"):
+        library.find("one")
+    with pytest.raises(UnknownQuestionError, match="unknown question id"):
+        library.find("nothing-like-it")

@@ -32,7 +32,6 @@ def twords(text: str) -> list[Token]:
     return from_words(words_from(text))
 
 
-
 def run_cli(
     *args: str, env: dict[str, str] | None = None, timeout: float = 300, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
@@ -48,3 +47,62 @@ def run_cli(
         timeout=timeout,
         cwd=cwd,
     )
+
+
+NUMBER_WORDS = {
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "thousand",
+    "million",
+    "and",
+    "p",
+    "percent",
+    "point",
+}
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-case words with numbers left out: Whisper writes digits where the script has words."""
+    import re
+
+    words = re.findall(r"[a-z0-9%$.']+", text.lower().replace("-", " "))
+    words = [w.strip(".'") for w in words]
+    return [w for w in words if w and w not in NUMBER_WORDS and not re.search(r"\d", w)]
+
+
+def word_error_rate(reference: list[str], hypothesis: list[str]) -> float:
+    """Levenshtein distance over words, divided by the reference length."""
+    previous = list(range(len(hypothesis) + 1))
+    for i, ref in enumerate(reference, 1):
+        current = [i] + [0] * len(hypothesis)
+        for j, hyp in enumerate(hypothesis, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ref != hyp))
+        previous = current
+    return previous[-1] / max(1, len(reference))

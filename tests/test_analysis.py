@@ -1,9 +1,8 @@
 import pytest
 
+from helpers import twords, words_from
 from voiceprep import analysis
 from voiceprep.questions import Library
-
-from helpers import twords, words_from
 
 
 @pytest.fixture(scope="module")

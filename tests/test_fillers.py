@@ -1,8 +1,7 @@
 import pytest
 
-from voiceprep.fillers import find_fillers
-
 from helpers import toks, twords
+from voiceprep.fillers import find_fillers
 
 
 def texts(sentence: str) -> list[str]:

@@ -1,8 +1,7 @@
 import pytest
 
-from voiceprep.numbers import find_numbers
-
 from helpers import toks
+from voiceprep.numbers import find_numbers
 
 
 def one(text: str):

@@ -1,7 +1,6 @@
+from helpers import toks
 from voiceprep.questions import Question
 from voiceprep.rubric import coverage, find_cue
-
-from helpers import toks
 
 QUESTION = Question.model_validate(
     {

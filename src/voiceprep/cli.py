@@ -22,10 +22,10 @@ from .audio import (
     DevicePlayer,
     DeviceRecorder,
     Level,
-    check_input,
     StopRules,
     Take,
     WavStreamWriter,
+    check_input,
     list_devices,
     load_audio,
     parse_device,
@@ -43,7 +43,7 @@ from .questions import Library, Pack, Question
 from .report import Style, format_json, format_markdown, format_table, format_text, to_json
 from .schema import Report, Transcript
 from .store import Session, Store, resolve_home
-from .transcribe import Transcriber
+from .transcribe import Transcriber, resolve_model
 
 STOP_REASONS = {
     "enter": "you pressed Enter",
@@ -104,6 +104,7 @@ class ModelLoader:
     """Loads the model on a background thread while the question is spoken and answered."""
 
     def __init__(self, model: str | None):
+        resolve_model(model)  # an unknown model is refused now, before any audio is touched
         self._model = model
         self._result: Transcriber | None = None
         self._error: BaseException | None = None

@@ -6,8 +6,7 @@ session and plays it through the same sounddevice path as everything else.
 
 from __future__ import annotations
 
-import contextlib
-import io
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +37,7 @@ class Speaker:
             raise SpeechError(
                 f"text to speech is unavailable ({exc or type(exc).__name__}); install eSpeak NG: apt install espeak-ng"
             ) from None
+        _silence_driver_prints()
         engine.setProperty("rate", self.rate)
         chosen = self._pick_voice(engine)
         if chosen is not None:
@@ -60,19 +60,36 @@ class Speaker:
     def render(self, text: str, path: Path, attempts: int = 3) -> Path:
         """Write ``text`` spoken to a WAV file at ``path``."""
         engine = self._init()
-        # pyttsx3 prints "Audio saved to ..." on stdout, which belongs to our output, and
-        # may do so from its callback after runAndWait() has returned: keep stdout
-        # redirected until the file is there.
-        with contextlib.redirect_stdout(io.StringIO()):
-            for attempt in range(attempts):
-                path.unlink(missing_ok=True)
-                engine.save_to_file(text, str(path))
-                engine.runAndWait()
-                # The file has been seen to arrive late, or not at all on a machine's very
-                # first call: wait for it a little, then synthesise again.
-                deadline = time.monotonic() + 0.5 * (attempt + 1)
-                while time.monotonic() < deadline:
-                    if path.exists() and path.stat().st_size > 44:
-                        return path
-                    time.sleep(0.02)
+        for attempt in range(attempts):
+            path.unlink(missing_ok=True)
+            engine.save_to_file(text, str(path))
+            engine.runAndWait()
+            # The file has been seen to arrive after runAndWait() returned, or not at all
+            # on a machine's very first call: wait until it is whole, else synthesise again.
+            if _wait_for_file(path, seconds=0.5 * (attempt + 1)):
+                return path
         raise SpeechError(f"text to speech wrote no audio to {path}")
+
+
+def _wait_for_file(path: Path, seconds: float) -> bool:
+    """True once ``path`` holds more than a WAV header and has stopped growing."""
+    deadline = time.monotonic() + seconds
+    last = -1
+    while time.monotonic() < deadline:
+        size = path.stat().st_size if path.exists() else -1
+        if size > 44 and size == last:
+            return True
+        last = size
+        time.sleep(0.03)
+    return False
+
+
+def _silence_driver_prints() -> None:
+    """pyttsx3's eSpeak driver prints "Audio saved to ..." on stdout, which is ours.
+
+    It prints from a callback that may run after runAndWait() returns, so redirecting
+    stdout around the call is not enough; shadowing ``print`` in that module is.
+    """
+    module = sys.modules.get("pyttsx3.drivers.espeak")
+    if module is not None:
+        module.print = lambda *args, **kwargs: None  # type: ignore[attr-defined]

@@ -1,0 +1,71 @@
+import json
+
+import pytest
+
+from helpers import words_from
+from voiceprep import analysis
+from voiceprep.questions import Library
+from voiceprep.report import Style, format_json, format_markdown, format_text, format_transcript
+
+TEXT = "Um, we cut p99 latency from 480ms to 95ms, you know, with two teams."
+
+
+@pytest.fixture(scope="module")
+def report():
+    _, q = Library.load(None).find("prototype-to-production")
+    return analysis.analyze(words_from(TEXT, gaps={5: 3.0}), q, "ml-engineer", duration_s=12.0, source="test")
+
+
+def test_transcript_marks_fillers_numbers_and_pauses(report) -> None:
+    text = format_transcript(report)
+    assert "{Um,}" in text
+    assert "{you know,}" in text
+    assert "[from 480ms to 95ms,]" in text
+    assert "[two teams.]" in text
+    assert "‖ 3.0 s ‖" in text or "‖ 3.1 s ‖" in text
+    assert "\033[" not in text
+
+
+def test_text_report_has_headlines_rubric_and_hints(report) -> None:
+    text = format_text(report, saved_to="/x/session")
+    for heading in ("Duration", "Pace", "Fillers", "Long pauses", "Numbers", "Rubric", "Next time", "Mistakes"):
+        assert heading in text
+    assert "Fillers      2 (" in text
+    assert "✗ Why ML rather than rules or heuristics" in text
+    assert text.endswith("saved in /x/session")
+    assert "\033[" in format_text(report, Style(color=True))
+
+
+def test_markdown_report(report) -> None:
+    md = format_markdown(report)
+    assert md.startswith("# ml-engineer / prototype-to-production")
+    assert "~~Um,~~" in md and "**from 480ms to 95ms,**" in md
+    assert "- [ ] Why ML rather than rules or heuristics" in md
+
+
+def test_json_report_has_the_stable_fields(report) -> None:
+    data = json.loads(format_json(report))
+    for key in (
+        "question_id",
+        "duration_s",
+        "speaking_s",
+        "word_count",
+        "wpm",
+        "transcript",
+        "words",
+        "fillers",
+        "filler_count",
+        "fillers_per_min",
+        "numbers",
+        "pauses",
+        "rubric",
+        "hints",
+        "model",
+    ):
+        assert key in data
+    assert set(data["words"][0]) >= {"text", "start", "end", "probability"}
+    assert set(data["fillers"][0]) >= {"text", "start", "end"}
+    assert set(data["numbers"][0]) >= {"text", "start", "end", "kind", "value"}
+    assert set(data["pauses"][0]) >= {"start", "end"}
+    assert set(data["rubric"][0]) >= {"point", "covered", "evidence"}
+    assert data["filler_count"] == 2

@@ -1,7 +1,7 @@
 import pytest
 
 from helpers import toks
-from voiceprep.numbers import find_numbers
+from voiceprep.numbers import describe, find_numbers
 
 
 def one(text: str):
@@ -54,6 +54,31 @@ def test_from_to_is_one_change_with_the_shared_unit() -> None:
     n = one("we cut it from 480 to 95 milliseconds")
     assert (n.kind, n.value, n.unit, n.quantified) == ("change", 95, "ms", True)
     assert n.text == "from 480 to 95 milliseconds"
+
+
+def test_whisper_split_hundreds_rejoin_only_with_a_unit() -> None:
+    n = one("we cut it from 400, and 80 milliseconds to 95 milliseconds")
+    assert (n.kind, n.value, n.unit) == ("change", 95, "ms")
+    assert n.text == "from 400 and 80 milliseconds to 95 milliseconds"
+    found = find_numbers(toks("we had 400, and 80 of them failed"))
+    assert [n.value for n in found] == [400, 80]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("from 480ms to 95ms", "480 ms → 95 ms"),
+        ("from $0.18 to $0.04", "$0.18 → $0.04"),
+        ("between 1,000 and 10,000 examples", "1,000 examples to 10,000 examples"),
+        ("forty percent", "40%"),
+        ("three point five x", "3.5x"),
+        ("p ninety five", "p95"),
+        ("two million transactions", "2,000,000 transactions"),
+        ("four pounds", "£4"),
+    ],
+)
+def test_describe(text: str, shown: str) -> None:
+    assert describe(one(text)) == shown
 
 
 def test_spelled_change() -> None:

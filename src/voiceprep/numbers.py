@@ -331,16 +331,21 @@ def _digit_number(tokens: list[Token], i: int) -> _Parsed | None:
         parsed.value *= SCALES[tokens[j].norm]
         j += 1
     parsed.end = j
-    # Whisper writes "four hundred and eighty" as "400 and 80"
+    # Whisper writes "four hundred and eighty" as "400 and 80", sometimes "400, and 80"; the
+    # comma is allowed only where the second part carries a unit ("80 milliseconds").
     if (
         parsed.kind == "plain"
         and parsed.value >= 100
         and parsed.value % 100 == 0
         and j + 1 < len(tokens)
         and tokens[j].norm == "and"
-        and not tokens[j - 1].clause_end
     ):
         nxt = _DIGITS.match(tokens[j + 1].raw.rstrip(".,;:!?"))
+        unit_follows = bool(nxt and nxt["suf"]) or (
+            j + 2 < len(tokens) and not tokens[j + 1].clause_end and tokens[j + 2].norm in UNIT_WORDS
+        )
+        if tokens[j - 1].clause_end and not unit_follows:
+            nxt = None
         if nxt and not nxt["cur"] and 0 < float(nxt["num"].replace(",", "")) < 100 and "." not in nxt["num"]:
             parsed.value += float(nxt["num"])
             parsed.end = j + 2
@@ -442,10 +447,34 @@ def find_numbers(tokens: list[Token]) -> list[NumberMention]:
                 s = start - 1 if opener in {"from", "between"} else start
                 merged = _Parsed(value=second.value, end=second.end, kind=kind_b, unit=unit)
                 m = _mention(tokens, s, second.end, merged, "change" if is_change else "range")
-                m = m.model_copy(update={"unit": unit})
+                m = m.model_copy(update={"unit": unit, "from_value": round(parsed.value, 6)})
                 out.append(m)
                 i = second.end
                 continue
         out.append(_mention(tokens, start, end, parsed))
         i = end
     return out
+
+
+def _amount(value: float, unit: str | None) -> str:
+    number = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+    if unit in {"USD", "GBP", "EUR"}:
+        symbol = {"USD": "$", "GBP": "£", "EUR": "€"}[unit]
+        return f"{symbol}{value:,.2f}" if value != int(value) else f"{symbol}{number}"
+    if unit == "%":
+        return f"{number}%"
+    if unit == "x":
+        return f"{number}x"
+    if unit == "p":
+        return f"p{number}"
+    return f"{number} {unit}" if unit else number
+
+
+def describe(mention: NumberMention) -> str:
+    """A number as a reader wants it: '480 ms → 95 ms', '30%', '$0.04', '2,000,000 transactions'."""
+    if mention.value is None:
+        return mention.text
+    if mention.from_value is not None:
+        arrow = "→" if mention.kind == "change" else "to"
+        return f"{_amount(mention.from_value, mention.unit)} {arrow} {_amount(mention.value, mention.unit)}"
+    return _amount(mention.value, mention.unit)

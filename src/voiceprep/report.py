@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .analysis import clock
+from .numbers import describe
 from .schema import Report, Span, Word
 
 WIDTH = 88
@@ -155,7 +156,7 @@ def headline_rows(report: Report, style: Style = Style()) -> list[tuple[str, str
         rows.append(("Long pauses", f"none of {report.long_pause_s:.0f} s or more"))
     quantified = [n for n in report.numbers if n.quantified]
     if report.numbers:
-        shown = ", ".join(f'"{n.text}"' for n in (quantified or report.numbers)[:4])
+        shown = ", ".join(describe(n) for n in (quantified or report.numbers)[:4])
         label = f"{len(report.numbers)}, {len(quantified)} measured" + (f": {shown}" if shown else "")
         ok = report.quantified if report.wants_numbers else None
         rows.append(("Numbers", label + ("  " + _verdict(style, ok) if ok is not None else "")))

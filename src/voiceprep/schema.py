@@ -82,6 +82,7 @@ class NumberMention(Span):
         "plain",
     ]
     value: float | None = None
+    from_value: float | None = None  # the starting point of a change or range
     unit: str | None = None
     quantified: bool = False
 

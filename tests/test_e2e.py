@@ -192,6 +192,70 @@ def test_saved_session_is_listed_reported_and_replayed(practised) -> None:
     assert f"✓ {QUESTION}" in listing.stdout
 
 
+def feed_in_real_time(proc: subprocess.Popen[str], fifo_path: Path, samples: np.ndarray, fed: list[int]) -> None:
+    """Play samples into a FIFO microphone at real-time pace, then silence, until proc ends."""
+    while proc.poll() is None:
+        try:
+            # PortAudio opens and closes the device while probing: reopen when it does.
+            with open(fifo_path, "wb") as fifo:
+                while proc.poll() is None:
+                    block = samples[fed[0] : fed[0] + 1600]
+                    block = np.concatenate([block, np.zeros(1600 - len(block), np.int16)])
+                    fifo.write(block.astype("<i2").tobytes())
+                    fifo.flush()
+                    fed[0] += 1600
+                    time.sleep(0.1)
+        except BrokenPipeError:
+            continue
+
+
+def test_at_a_terminal_the_meter_runs_and_enter_ends_the_take(tmp_path: Path, spoken_answer: np.ndarray) -> None:
+    import pty
+
+    audio = make_virtual_audio(tmp_path, fifo=True)
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voiceprep", "practice", "-q", QUESTION, "--no-speak"],
+        env=dict(os.environ, **audio.env),
+        stdin=slave,
+        stderr=slave,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    os.close(slave)
+    fed = [0]
+    threading.Thread(target=feed_in_real_time, args=(proc, audio.mic, spoken_answer, fed), daemon=True).start()
+    screen = bytearray()
+
+    def read_screen() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            screen.extend(chunk)
+
+    threading.Thread(target=read_screen, daemon=True).start()
+    deadline = time.monotonic() + 60
+    while fed[0] < 16000 * 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.write(master, b"\n")  # the candidate presses Enter
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 0, screen.decode(errors="replace")
+    shown = screen.decode(errors="replace")
+    assert "press Enter when you have finished" in shown
+    assert "Enter to stop" in shown and " dB " in shown
+    assert "0:03 / 3:00" in shown  # the timer counted up while the answer was spoken
+    assert "(you pressed Enter)" in shown
+    [session] = audio.sessions()
+    assert json.loads((session / "session.json").read_text())["stopped_by"] == "enter"
+    samples, rate = read_wav(session / "answer.wav")
+    assert 3.5 <= len(samples) / rate <= fed[0] / 16000 + 0.5
+    assert "Rubric" in out
+
+
 def test_ctrl_c_keeps_and_analyses_the_take(tmp_path: Path, spoken_answer: np.ndarray) -> None:
     audio = make_virtual_audio(tmp_path, fifo=True)
     env = dict(os.environ, **audio.env)
@@ -204,30 +268,14 @@ def test_ctrl_c_keeps_and_analyses_the_take(tmp_path: Path, spoken_answer: np.nd
         text=True,
     )
     fed = [0]
-
-    def feed() -> None:
-        # Real-time pace; PortAudio opens and closes the device while probing, so reopen.
-        while proc.poll() is None:
-            try:
-                with open(audio.mic, "wb") as fifo:
-                    while proc.poll() is None:
-                        block = spoken_answer[fed[0] : fed[0] + 1600]
-                        block = np.concatenate([block, np.zeros(1600 - len(block), np.int16)])
-                        fifo.write(block.astype("<i2").tobytes())
-                        fifo.flush()
-                        fed[0] += 1600
-                        time.sleep(0.1)
-            except BrokenPipeError:
-                continue
-
-    threading.Thread(target=feed, daemon=True).start()
+    threading.Thread(target=feed_in_real_time, args=(proc, audio.mic, spoken_answer, fed), daemon=True).start()
     deadline = time.monotonic() + 60
     while fed[0] < 16000 * 5 and time.monotonic() < deadline:
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
-    assert "stopped by Ctrl-C" in err
+    assert "(stopped with Ctrl-C)" in err
     [session] = audio.sessions()
     meta = json.loads((session / "session.json").read_text())
     assert meta["stopped_by"] == "interrupt" and meta["status"] == "analysed"

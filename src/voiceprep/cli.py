@@ -47,9 +47,9 @@ from .transcribe import Transcriber, resolve_model
 
 STOP_REASONS = {
     "enter": "you pressed Enter",
-    "silence": "silence after you finished",
-    "max_seconds": "the time limit",
-    "interrupt": "Ctrl-C",
+    "silence": "silence once you had finished",
+    "max_seconds": "the time limit was reached",
+    "interrupt": "stopped with Ctrl-C",
     "no_speech": "no speech was heard",
 }
 
@@ -245,9 +245,7 @@ def cmd_practice(args: argparse.Namespace, console: Console) -> int:
         if meter is not None:
             meter.done()
     session.update(status="recorded", stopped_by=take.stopped_by)
-    console.note(
-        f"Recorded {analysis.clock(take.seconds)} (stopped by {STOP_REASONS[take.stopped_by]}); transcribing..."
-    )
+    console.note(f"Recorded {analysis.clock(take.seconds)} ({STOP_REASONS[take.stopped_by]}); transcribing...")
 
     try:
         started = time.perf_counter()

@@ -18,6 +18,11 @@ def texts(sentence: str) -> list[str]:
         ("We would like to ship it.", []),
         ("It looks like drift.", []),
         ("MFA is like putty.", []),
+        ("MFA is, like, putty.", []),  # Whisper's commas do not make it a filler
+        ("It was like a nightmare.", []),
+        ("It was like really slow.", ["like"]),
+        ("We, like, shipped it.", ["like"]),
+        ("Montreal forest liner. Okay.", []),
         ("I really don't know how people talk like this.", []),
         ("It was, like, really slow.", ["like"]),
         ("Like, we had no labels.", ["like"]),

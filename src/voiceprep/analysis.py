@@ -10,8 +10,8 @@ from . import fillers as fillers_mod
 from . import numbers as numbers_mod
 from . import rubric
 from .questions import Question
-from .schema import ModelInfo, Pause, Pronouns, Range, Report, Span, StarBreakdown, Word
-from .tokens import Token, from_words
+from .schema import ModelInfo, Pause, Pronouns, Range, Report, Span, StarBreakdown, TextAnalysis, Word
+from .tokens import Token, from_text, from_words
 
 LONG_PAUSE_S = 2.0
 TARGET_WPM = Range(low=120, high=160)
@@ -337,3 +337,23 @@ def analyze(
         model=model,
     )
     return report.model_copy(update={"hints": coaching_hints(report, question)})
+
+
+def analyze_text(text: str, question: Question | None, source: str) -> TextAnalysis:
+    """The same filler, number and hedging analysis on typed text, positioned by character."""
+    tokens = from_text(text)
+    found_fillers = fillers_mod.find_fillers(tokens)
+    found_numbers = numbers_mod.find_numbers(tokens)
+    return TextAnalysis(
+        source=source,
+        word_count=len(tokens),
+        fillers=found_fillers,
+        filler_count=len(found_fillers),
+        fillers_per_100_words=round(100 * len(found_fillers) / len(tokens), 2) if tokens else None,
+        numbers=found_numbers,
+        quantified=any(n.quantified for n in found_numbers),
+        hedges=hedges(tokens, question.is_story if question else False),
+        pronouns=pronouns(tokens),
+        rubric=rubric.coverage(question, tokens) if question else None,
+        question_id=question.id if question else None,
+    )

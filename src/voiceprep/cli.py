@@ -37,13 +37,30 @@ from .errors import (
     NoSpeechError,
     SpeechError,
     UnknownQuestionError,
+    UsageError,
     VoiceprepError,
 )
+from .html import format_compare_html, format_html, format_progress_html
+from .progress import attempt, compare, progress
 from .questions import Library, Pack, Question
-from .report import Style, format_json, format_markdown, format_table, format_text, to_json
+from .report import (
+    Style,
+    format_audio_totals,
+    format_clip_header,
+    format_clip_row,
+    format_compare,
+    format_json,
+    format_markdown,
+    format_progress,
+    format_table,
+    format_text,
+    format_text_analysis,
+    format_text_evaluation,
+    to_json,
+)
 from .schema import Report, Transcript
-from .store import Session, Store, resolve_home
-from .transcribe import Transcriber, resolve_model
+from .store import Session, Store, resolve_home, write_text
+from .transcribe import Settings, Transcriber, resolve_model
 
 STOP_REASONS = {
     "enter": "you pressed Enter",
@@ -143,7 +160,7 @@ def _analyse_session(
         model=transcript.model,
         created_at=session.meta.created_at,
     )
-    session.save_report(report, format_markdown(report))
+    session.save_report(report, format_markdown(report), format_html(report, session.answer_path.name))
     session.update(status="analysed" if report.word_count else "no_speech")
     return report
 
@@ -268,6 +285,10 @@ def cmd_analyze(args: argparse.Namespace, console: Console) -> int:
     home = resolve_home(args.home)
     store = Store(home)
     library, pack_name = _library(args, home)
+    if args.text:
+        return _analyze_text(args, console, library, pack_name)
+    if not args.question:
+        raise UsageError("analyze needs --question ID for audio (or --text for a typed transcript)")
     pack, question = library.find(args.question, pack_name)
     path = Path(args.audio)
     loader = ModelLoader(args.model)
@@ -287,6 +308,56 @@ def cmd_analyze(args: argparse.Namespace, console: Console) -> int:
             transcript.words, question, pack.pack, duration_s=duration, source=str(path), model=transcript.model
         )
     _show_report(console, args, report, session)
+    return 0
+
+
+def _analyze_text(args: argparse.Namespace, console: Console, library: Library, pack_name: str | None) -> int:
+    path = Path(args.audio)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise VoiceprepError(f"{path}: cannot read the text: {exc}") from None
+    question = library.find(args.question, pack_name)[1] if args.question else None
+    result = analysis.analyze_text(text, question, source=str(path))
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    else:
+        console.say(format_text_analysis(result, text, console.style))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, console: Console) -> int:
+    from .evaluate import evaluate_audio, evaluate_texts
+
+    path = Path(args.manifest)
+    if path.is_dir() or path.suffix == ".json":
+        files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+        files = [f for f in files if f.name != "manifest.json"]
+        if not files:
+            raise VoiceprepError(f"{path}: no transcript .json files")
+        texts = evaluate_texts(files)
+        print(texts.model_dump_json(indent=2)) if args.json else console.say(format_text_evaluation(texts))
+        return 0
+    if not path.is_file():
+        raise VoiceprepError(f"{path}: no such manifest")
+    progress = None if args.json else (lambda clip: console.say(format_clip_row(clip)))
+    if progress is not None:
+        console.say(format_clip_header())
+    settings = Settings.whisper_defaults() if args.defaults else Settings()
+    if args.beam_size:
+        settings.beam_size = args.beam_size
+    if args.no_prompt:
+        settings.initial_prompt = None
+    if args.unseeded:
+        settings.seed = None
+    if args.filler_pass:
+        settings.filler_pass = True
+        settings.condition_on_previous_text = True
+    result = evaluate_audio(path, args.model, limit=args.limit, on_clip=progress, settings=settings)
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    else:
+        console.say(format_audio_totals(result))
     return 0
 
 
@@ -344,11 +415,28 @@ def _session_row(s: Session) -> dict[str, Any]:
     return row
 
 
+def _date(value: str) -> str:
+    from datetime import date, timedelta
+
+    if value == "today":
+        return date.today().isoformat()
+    if value == "yesterday":
+        return (date.today() - timedelta(days=1)).isoformat()
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise UsageError(f"not a date: {value!r} (use YYYY-MM-DD, today or yesterday)") from None
+
+
 def cmd_sessions(args: argparse.Namespace, console: Console) -> int:
     store = Store(resolve_home(args.home))
     sessions = store.sessions()
     if args.question:
         sessions = [s for s in sessions if s.meta.question_id == args.question]
+    if args.since:
+        sessions = [s for s in sessions if s.meta.created_at[:10] >= _date(args.since)]
+    if args.until:
+        sessions = [s for s in sessions if s.meta.created_at[:10] <= _date(args.until)]
     rows = [_session_row(s) for s in sessions]
     if args.json:
         print(to_json(rows))
@@ -377,20 +465,93 @@ def cmd_sessions(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def cmd_report(args: argparse.Namespace, console: Console) -> int:
-    session = Store(resolve_home(args.home)).get(args.session)
+def _report_of(session: Session) -> Report:
     report = session.load_report()
     if report is None:
         raise VoiceprepError(
             f"session {session.id} has no report ({session.meta.status}); "
             f"analyse it with: voiceprep analyze {session.answer_path} --question {session.meta.question_id}"
         )
-    if args.format == "json":
+    return report
+
+
+def _open_in_browser(path: Path, console: Console) -> None:
+    import webbrowser
+
+    url = path.resolve().as_uri()
+    if not webbrowser.open(url):
+        console.note(f"voiceprep: no browser could be opened; the page is {url}")
+    else:
+        console.note(f"Opened {url}")
+
+
+def cmd_report(args: argparse.Namespace, console: Console) -> int:
+    session = Store(resolve_home(args.home)).get(args.session)
+    report = _report_of(session)
+    if args.open:
+        # Rewritten every time, so a page from an older version of voiceprep is brought up to date.
+        write_text(session.html_path, format_html(report, session.answer_path.name))
+        _open_in_browser(session.html_path, console)
+        return 0
+    if args.format == "html":
+        print(format_html(report, session.answer_path.resolve().as_uri()), end="")
+    elif args.format == "json":
         print(format_json(report))
     elif args.format == "md":
         print(format_markdown(report), end="")
     else:
         console.say(format_text(report, console.style, saved_to=str(session.path)))
+    return 0
+
+
+def _attempts(store: Store, question: str | None) -> list[tuple[Session, Report]]:
+    out = []
+    for s in store.sessions():
+        if question and s.meta.question_id != question:
+            continue
+        report = s.load_report()
+        if report is not None and report.word_count:
+            out.append((s, report))
+    return out
+
+
+def cmd_progress(args: argparse.Namespace, console: Console) -> int:
+    store = Store(resolve_home(args.home))
+    result = progress([attempt(s.id, r) for s, r in _attempts(store, args.question)])
+    if args.json:
+        print(result.model_dump_json(indent=2))
+        return 0
+    console.say(format_progress(result, console.style))
+    if result.attempts:
+        page = store.home / "progress.html"
+        write_text(page, format_progress_html(result))
+        console.say(console.style.dim(f"charts: {page}"))
+        if args.open:
+            _open_in_browser(page, console)
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace, console: Console) -> int:
+    store = Store(resolve_home(args.home))
+    first, second = store.get(args.session_a), store.get(args.session_b)
+    a, b = _report_of(first), _report_of(second)
+    if a.question_id != b.question_id:
+        raise UsageError(f"{first.id} and {second.id} answer different questions: compare two attempts at one")
+    comparison = compare(first.id, a, second.id, b)
+    if args.format == "json":
+        print(comparison.model_dump_json(indent=2))
+    elif args.format == "html" or args.open:
+        page = format_compare_html(
+            comparison, a, b, first.answer_path.resolve().as_uri(), second.answer_path.resolve().as_uri()
+        )
+        if args.open:
+            path = store.home / f"compare-{first.id}-{second.id}.html"
+            write_text(path, page)
+            _open_in_browser(path, console)
+        else:
+            print(page, end="")
+    else:
+        console.say(format_compare(comparison, a, b, console.style))
     return 0
 
 
@@ -498,13 +659,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-device", help="speaker: number or name from `voiceprep devices`")
     p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
 
-    p = add("analyze", cmd_analyze, "Analyse a recorded answer (any audio file) against a question.")
-    p.add_argument("audio", help="audio file (WAV, FLAC, MP3, M4A, ...)")
-    p.add_argument("--question", "-q", required=True, help="question id")
+    p = add("analyze", cmd_analyze, "Analyse a recorded answer (any audio file, or typed text) against a question.")
+    p.add_argument("audio", metavar="FILE", help="audio file (WAV, FLAC, MP3, M4A, ...), or text with --text")
+    p.add_argument("--question", "-q", help="question id (needed for audio)")
+    p.add_argument("--text", action="store_true", help="FILE is a plain transcript: fillers and numbers only")
     p.add_argument("--pack", help="pack name, or a pack file to use")
     p.add_argument("--model", help="tiny.en (default) or a CTranslate2 Whisper model folder")
     p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
     p.add_argument("--no-save", action="store_true", help="do not keep a session for this analysis")
+
+    p = add("eval", cmd_eval, "Measure transcription, fillers and numbers against reference transcripts.")
+    p.add_argument("manifest", help="manifest.jsonl of audio clips, or transcript .json files (a file or folder)")
+    p.add_argument("--model", help="tiny.en (default) or a CTranslate2 Whisper model folder")
+    p.add_argument("--limit", type=int, help="only the first N clips")
+    p.add_argument(
+        "--defaults",
+        action="store_true",
+        help="decode with faster-whisper's defaults (no prompt, no chunks) to compare",
+    )
+    p.add_argument("--beam-size", type=int, help="beam size (default 5)")
+    p.add_argument("--no-prompt", action="store_true", help="leave out the filler prompt")
+    p.add_argument(
+        "--unseeded", action="store_true", help="do not seed the sampling of retried decodings (not repeatable)"
+    )
+    p.add_argument(
+        "--filler-pass", action="store_true", help="words from a plain decoding, filled pauses from a prompted one"
+    )
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
 
     p = add("questions", cmd_questions, "List the question packs and their questions.")
     p.add_argument("--pack", help="only this pack (a name or a pack file)")
@@ -512,11 +693,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("sessions", cmd_sessions, "List saved attempts with their headline figures.")
     p.add_argument("--question", "-q", help="only attempts at this question")
+    p.add_argument("--since", help="only attempts on or after this date (YYYY-MM-DD, today, yesterday)")
+    p.add_argument("--until", help="only attempts on or before this date")
     p.add_argument("--json", action="store_true", help="print as JSON")
 
     p = add("report", cmd_report, "Show a saved session's report.")
     p.add_argument("session", help="session folder name, a unique part of it, or 'last'")
-    p.add_argument("--format", choices=["text", "md", "json"], default="text")
+    p.add_argument("--format", choices=["text", "md", "json", "html"], default="text")
+    p.add_argument("--open", action="store_true", help="open the HTML page in the default browser")
+
+    p = add("progress", cmd_progress, "Every attempt in order, and how your figures are moving.")
+    p.add_argument("--question", "-q", help="only attempts at this question")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.add_argument("--open", action="store_true", help="open the charts in the default browser")
+
+    p = add("compare", cmd_compare, "Compare two attempts at the same question.")
+    p.add_argument("session_a", metavar="SESSION_A", help="the earlier attempt")
+    p.add_argument("session_b", metavar="SESSION_B", help="the later attempt")
+    p.add_argument("--format", choices=["text", "json", "html"], default="text")
+    p.add_argument("--open", action="store_true", help="open the HTML page in the default browser")
 
     p = add("replay", cmd_replay, "Play a session back with its transcript in time.")
     p.add_argument("session", help="session folder name, a unique part of it, or 'last'")
@@ -544,6 +739,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(json_mode=getattr(args, "json", False))
     try:
         return int(args.func(args, console))
+    except UsageError as exc:
+        parser.error(str(exc))
     except VoiceprepError as exc:
         print(f"voiceprep: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -9,6 +9,12 @@ class VoiceprepError(Exception):
     exit_code = 1
 
 
+class UsageError(VoiceprepError):
+    """The command line asks for something that cannot be done as asked."""
+
+    exit_code = 2
+
+
 class PackError(VoiceprepError):
     """A question pack is missing, unreadable or invalid."""
 

@@ -11,8 +11,10 @@ import re
 from .schema import Filler
 from .tokens import Token
 
-FILLED_PAUSE = re.compile(r"^(u+m+|u+h+m*|e+r+m*|a+h+|h+m+|m+h?m+)$")
-_NOT_FILLED_PAUSE = {"mhm"}  # a back-channel "yes", not a hesitation
+# um, uh, er, erm, ah, hm, hmm. Not "mm" or "mhm": a back-channel "yes", or how Whisper
+# writes a word cut off after its first sound ("m- Montreal").
+FILLED_PAUSE = re.compile(r"^(u+m+|u+h+m*|e+r+m*|a+h+|h+m+)$")
+_NOT_FILLED_PAUSE: set[str] = set()
 
 # Words after which "like" is a verb, a preposition or a comparison, never a filler.
 _LIKE_BEFORE = {
@@ -155,22 +157,55 @@ def _is_number_like(token: Token) -> bool:
     return starts_number(token.norm)
 
 
+_COPULAS = {"is", "was", "are", "were", "be", "been", "it's", "that's", "he's", "she's", "'s"}
+# After "like", words that show it is a filler rather than a comparison ("like putty").
+_FILLER_NEXT = {
+    "really",
+    "very",
+    "so",
+    "super",
+    "totally",
+    "just",
+    "literally",
+    "basically",
+    "actually",
+    "um",
+    "uh",
+    "you",
+    "i",
+    "we",
+    "they",
+    "he",
+    "she",
+    "it",
+    "there",
+    "maybe",
+    "about",
+}
+
+
 def _like(tokens: list[Token], i: int) -> bool:
-    tok = tokens[i]
+    """'like' as a filler, decided by the words around it, not by Whisper's commas."""
     prev = tokens[i - 1] if i > 0 else None
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    if prev is not None and not tok.clause_start and prev.norm in _LIKE_BEFORE:
-        return False
-    if tok.clause_end and (tok.clause_start or prev is None):
-        return True  # ", like," or "Like," opening a sentence
-    if tok.clause_end and nxt is not None and prev is not None and prev.norm in {"and", "but", "so", "or"}:
-        return True
-    if nxt is not None and _is_number_like(nxt):
+    nxt_is_number = nxt is not None and _is_number_like(nxt)
+    nxt_signals = nxt is not None and (nxt.norm in _FILLER_NEXT or FILLED_PAUSE.match(nxt.norm) is not None)
+    if prev is not None and prev.norm in _COPULAS:
+        # "MFA is like putty" compares; "it was like really slow" hesitates
+        return nxt_signals or nxt_is_number
+    if prev is not None and prev.norm in _LIKE_BEFORE:
+        # "I like", "would like", "looks like" - unless a past-tense verb follows, which
+        # the verb "like" cannot take: "we like shipped it"
+        return nxt is not None and len(nxt.norm) > 4 and nxt.norm.endswith("ed")
+    if nxt_is_number:
         # "we saved like forty percent": an approximation the speaker should state plainly
-        return prev is None or prev.norm not in _LIKE_BEFORE | _DETERMINERS
-    if tok.clause_start and nxt is not None and (nxt.norm in {"um", "uh", "you", "i", "we", "so"}):
+        return prev is None or prev.norm not in _DETERMINERS
+    if prev is None or tokens[i].sentence_start:
+        return nxt_signals or tokens[i].clause_end  # "Like, we..." opening a sentence
+    if nxt_signals:
         return True
-    return False
+    # Mid-clause, set off on both sides: "we, like, shipped it".
+    return tokens[i].clause_start and tokens[i].clause_end
 
 
 def _you_know(tokens: list[Token], i: int) -> bool:
@@ -225,8 +260,9 @@ def _so(tokens: list[Token], i: int) -> bool:
 
 
 def _clause_initial_adverb(tokens: list[Token], i: int) -> bool:
+    """'Well, ...', 'Actually, ...': opening a clause and set off from it, not closing a sentence."""
     tok = tokens[i]
-    return tok.clause_start and tok.clause_end
+    return tok.clause_start and tok.clause_end and not tok.sentence_end
 
 
 def find_fillers(tokens: list[Token]) -> list[Filler]:
@@ -255,7 +291,7 @@ def find_fillers(tokens: list[Token]) -> list[Filler]:
             out.append(_filler(tokens, i, i + 1, "discourse"))
         elif word in _ALWAYS:
             out.append(_filler(tokens, i, i + 1, "discourse"))
-        elif word in {"actually", "honestly", "well", "right", "okay"} and _clause_initial_adverb(tokens, i):
+        elif word in {"actually", "honestly", "well"} and _clause_initial_adverb(tokens, i):
             out.append(_filler(tokens, i, i + 1, "discourse"))
         elif word == "so" and _so(tokens, i):
             out.append(_filler(tokens, i, i + 1, "discourse"))

@@ -59,6 +59,8 @@ _DIGITS = re.compile(
 )
 _PERCENTILE = re.compile(r"^p(?P<num>\d{1,2}(?:\.\d+)?)$", re.IGNORECASE)
 _ORDINAL_DIGITS = re.compile(r"^\d+(st|nd|rd|th)$", re.IGNORECASE)
+_DECADE = re.compile(r"^(?P<num>1[89]\d0|20\d0)'?s$", re.IGNORECASE)
+_DIGIT_RANGE = re.compile(r"^(?P<a>\d+(?:\.\d+)?)[-–](?P<b>\d+(?:\.\d+)?)$")
 
 # unit word -> (kind, canonical unit, multiplier into that unit)
 UNIT_WORDS: dict[str, tuple[str, str, float]] = {
@@ -204,6 +206,7 @@ class _Parsed:
     kind: str = "plain"
     unit: str | None = None
     digits: bool = False
+    from_value: float | None = None
 
 
 def _word_number(tokens: list[Token], i: int) -> _Parsed | None:
@@ -300,12 +303,20 @@ def _extend_scale(tokens: list[Token], j: int, value: float) -> _Parsed:
 
 
 def _digit_number(tokens: list[Token], i: int) -> _Parsed | None:
-    raw = tokens[i].raw.strip("\"'()[]").rstrip(".,;:!?")
+    raw = tokens[i].raw.strip("\"'()[]").rstrip(".,;:!?-")
     m = _PERCENTILE.match(raw)
     if m:
         return _Parsed(value=float(m["num"]), end=i + 1, kind="percentile", unit="p", digits=True)
-    if _ORDINAL_DIGITS.match(raw):
-        return None
+    m = _ORDINAL_DIGITS.match(raw)
+    if m:
+        return _Parsed(value=float(raw[: -len(m[1])]), end=i + 1, kind="ordinal", digits=True)
+    m = _DECADE.match(raw)
+    if m:
+        return _Parsed(value=float(m["num"]), end=i + 1, kind="year", digits=True)
+    m = _DIGIT_RANGE.match(raw)
+    if m:
+        # "10-15": a range written in one word
+        return _Parsed(value=float(m["b"]), end=i + 1, kind="range", digits=True, from_value=float(m["a"]))
     m = _DIGITS.match(raw)
     if not m:
         return None
@@ -373,7 +384,7 @@ def _parse(tokens: list[Token], i: int) -> _Parsed | None:
         return parsed
     j = parsed.end
     last = tokens[j - 1]
-    if parsed.kind in {"plain", "weak"} and j < n and not last.clause_end:
+    if parsed.kind in {"plain", "weak", "range"} and j < n and not last.clause_end:
         w = words[j]
         if w == "per" and j + 1 < n and words[j + 1] == "cent":
             parsed.kind, parsed.unit, parsed.end = "percent", "%", j + 2
@@ -384,10 +395,14 @@ def _parse(tokens: list[Token], i: int) -> _Parsed | None:
             kind, unit, mult = UNIT_WORDS[w]
             if w in {"x", "times"} and parsed.digits is False and parsed.value == 1:
                 return None
-            parsed.kind, parsed.unit, parsed.end = kind, unit, j + 1
+            parsed.kind = "range" if parsed.kind == "range" else kind
+            parsed.unit, parsed.end = unit, j + 1
             parsed.value *= mult
+            if parsed.from_value is not None:
+                parsed.from_value *= mult
         elif w in METRIC_NOUNS or w in INCIDENTAL_NOUNS:
-            parsed.kind, parsed.unit, parsed.end = "count", w, j + 1
+            parsed.kind = "range" if parsed.kind == "range" else "count"
+            parsed.unit, parsed.end = w, j + 1
     # rates: "2,000 requests per second", "50,000 times a day", "200 a day"
     k = parsed.end
     if k + 1 < n and (words[k], words[k + 1]) in RATE_TAILS and not tokens[k - 1].clause_end:
@@ -417,6 +432,7 @@ def _mention(tokens: list[Token], i: int, j: int, p: _Parsed, kind: str | None =
         end=tokens[j - 1].end,
         kind=kind,  # type: ignore[arg-type]
         value=round(p.value, 6),
+        from_value=None if p.from_value is None else round(p.from_value, 6),
         unit=p.unit,
         quantified=quantified,
     )

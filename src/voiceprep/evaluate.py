@@ -1,0 +1,390 @@
+"""The evaluation harness: how right voiceprep's figures are on real speech and real transcripts.
+
+Audio clips come from a manifest in the format of ``tests/data/real-speech/manifest.jsonl``
+and go through the same path as ``voiceprep analyze`` (decode, transcribe, find fillers and
+numbers). Verbatim transcripts (``tests/data/transcripts/*.json``) are scored as text.
+
+Scoring never uses Whisper's English text normaliser: it deletes "um", "uh" and "hmm".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import resource
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from . import fillers as fillers_mod
+from . import numbers as numbers_mod
+from .audio import SAMPLE_RATE, load_audio
+from .errors import VoiceprepError
+from .schema import Filler, NumberMention
+from .tokens import Token, from_text, from_words
+from .transcribe import Settings, Transcriber
+
+FILLED_PAUSE = fillers_mod.FILLED_PAUSE
+NUMBER_KINDS = {"CARDINAL", "PERCENT", "MONEY", "YEAR", "ORDINAL", "RANGE"}
+
+
+class ManifestEntry(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    audio: str
+    reference: str
+    filler_count: int
+    numbers: list[float] = Field(default_factory=list)
+    source: str = ""
+    kind: str = ""
+
+
+class ClipScore(BaseModel):
+    clip: str
+    duration_s: float
+    reference: str
+    hypothesis: str
+    ref_words: int
+    word_errors: int
+    fillers_ref: int
+    fillers_found: int
+    fillers_aligned: int
+    numbers_ref: list[float]
+    numbers_found: list[float]
+    numbers_matched: int
+    transcribe_s: float
+
+
+class Rates(BaseModel):
+    precision: float | None
+    recall: float | None
+    f1: float | None
+
+
+class AudioEvaluation(BaseModel):
+    manifest: str
+    model: str
+    settings: dict[str, object]
+    clips: list[ClipScore]
+    content_wer: float
+    fillers: Rates  # per-clip counts
+    fillers_aligned: Rates  # fillers that stand where the reference has one
+    numbers: Rates
+    rtf: float
+    peak_rss_mb: float
+
+
+class TextScore(BaseModel):
+    document: str
+    words: int
+    fillers_ref: int
+    fillers_found: int
+    numbers_ref: int
+    numbers_found_digits: int
+    numbers_found_words: int
+    numbers_recalled: int
+    numbers_correct: int
+    missed: list[str]
+    unmatched: list[str]
+
+
+class TextEvaluation(BaseModel):
+    documents: list[TextScore]
+    fillers: Rates
+    numbers: Rates
+
+
+def rates(true_positive: int, found: int, expected: int) -> Rates:
+    p = true_positive / found if found else None
+    r = true_positive / expected if expected else None
+    f1 = 2 * p * r / (p + r) if p is not None and r is not None and p + r > 0 else None
+    return Rates(precision=_r(p), recall=_r(r), f1=_r(f1))
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+# ------------------------------------------------------------------ text normalisation
+
+
+def reference_words(reference: str) -> list[str]:
+    """The words of a reference: cut-off words and markup dropped, hesitated words kept."""
+    text = re.sub(r"<cutoff-[^>]*>|\[[^\]]*\]|<unk>", " ", reference.lower())
+    text = re.sub(r"<hes-([^>]*)>", r"\1", text)
+    return text.split()
+
+
+def _canonical(tokens: list[Token]) -> list[str]:
+    """Normalised words, with each number (in digits or words) replaced by its value."""
+    mentions = numbers_mod.find_numbers(tokens)
+    out: list[str] = []
+    i = 0
+    by_start = {m.start: m for m in mentions}
+    while i < len(tokens):
+        m = by_start.get(tokens[i].start)
+        if m is not None:
+            values = [v for v in (m.from_value, m.value) if v is not None]
+            out += [_number_word(v) for v in values]
+            while i < len(tokens) and tokens[i].end <= m.end:
+                i += 1
+            continue
+        for part in re.split(r"[-/]", tokens[i].norm):
+            part = part.strip(".,;:!?\"'")
+            if part:
+                out.append(part)
+        i += 1
+    return out
+
+
+def _number_word(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def content_words(words: list[str]) -> list[str]:
+    """Words with filled pauses left out, as both sides of the content word error rate see them."""
+    return [w for w in words if not FILLED_PAUSE.match(w)]
+
+
+def alignment(ref: list[str], hyp: list[str]) -> tuple[int, list[tuple[int | None, int | None]]]:
+    """Word edit distance and the aligned pairs (reference index, hypothesis index)."""
+    n, m = len(ref), len(hyp)
+    cost = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n + 1):
+        cost[i][0] = i
+    for j in range(m + 1):
+        cost[0][j] = j
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            cost[i][j] = min(cost[i - 1][j] + 1, cost[i][j - 1] + 1, cost[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]))
+    pairs: list[tuple[int | None, int | None]] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        if i > 0 and j > 0 and cost[i][j] == cost[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]):
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif i > 0 and cost[i][j] == cost[i - 1][j] + 1:
+            pairs.append((i - 1, None))
+            i -= 1
+        else:
+            pairs.append((None, j - 1))
+            j -= 1
+    return cost[n][m], pairs[::-1]
+
+
+def _filler_positions(words: list[str], count: int) -> set[int]:
+    """Indices of the reference's fillers: filled pauses, then "you know" up to its count."""
+    found = {k for k, w in enumerate(words) if FILLED_PAUSE.match(w)}
+    for k in range(len(words) - 1):
+        if len(found) >= count:
+            break
+        if words[k] == "you" and words[k + 1] == "know":
+            found |= {k, k + 1}
+    return found
+
+
+def _number_values(mentions: list[NumberMention]) -> list[float]:
+    out: list[float] = []
+    for m in mentions:
+        out += [v for v in (m.from_value, m.value) if v is not None]
+    return out
+
+
+def _matched(expected: list[float], found: list[float]) -> int:
+    left = Counter(round(v, 4) for v in expected)
+    hits = 0
+    for v in found:
+        key = round(v, 4)
+        if left[key] > 0:
+            left[key] -= 1
+            hits += 1
+    return hits
+
+
+# ------------------------------------------------------------------ audio
+
+
+def load_manifest(path: Path) -> list[ManifestEntry]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise VoiceprepError(f"{path}: cannot read the manifest: {exc.strerror or exc}") from None
+    entries = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            entries.append(ManifestEntry.model_validate_json(line))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "line"
+            raise VoiceprepError(f"{path}: line {number}: {where}: {first['msg']}") from None
+    return entries
+
+
+def score_clip(entry: ManifestEntry, words_found: list[str], hyp_tokens: list[Token]) -> tuple[int, int, int]:
+    """Content word errors, reference content words and fillers aligned with reference fillers."""
+    ref_tokens = from_text(" ".join(reference_words(entry.reference)))
+    ref_all = _canonical(ref_tokens)
+    hyp_all = words_found
+    errors, _ = alignment(content_words(ref_all), content_words(hyp_all))
+    ref_fillers = _filler_positions(ref_all, entry.filler_count)
+    found = fillers_mod.find_fillers(hyp_tokens)
+    hyp_filler_idx = _hyp_filler_indices(hyp_tokens, found, hyp_all)
+    _, pairs = alignment(ref_all, hyp_all)
+    aligned = 0
+    seen: set[int] = set()
+    for i, j in pairs:
+        if i is not None and j is not None and j in hyp_filler_idx and i in ref_fillers:
+            group = hyp_filler_idx[j]
+            if group not in seen:
+                seen.add(group)
+                aligned += 1
+    return errors, len(content_words(ref_all)), aligned
+
+
+def _hyp_filler_indices(tokens: list[Token], found: list[Filler], canonical: list[str]) -> dict[int, int]:
+    """Canonical word index -> which filler it belongs to, for the fillers found."""
+    # Canonical words and tokens line up one to one except where numbers were merged or
+    # words split at hyphens; fillers are never numbers, so walk both by their text.
+    out: dict[int, int] = {}
+    words = [t.norm for t in tokens]
+    for group, filler in enumerate(found):
+        parts = filler.text.split()
+        for k in range(len(canonical) - len(parts) + 1):
+            if canonical[k : k + len(parts)] == parts and k not in out:
+                before = sum(1 for t in tokens if t.start < filler.start)
+                # the same words can occur twice; take the occurrence nearest the filler's token index
+                if abs(k - before) <= 3 or words.count(parts[0]) == 1:
+                    for d in range(len(parts)):
+                        out[k + d] = group
+                    break
+    return out
+
+
+def evaluate_audio(
+    manifest: Path,
+    model: str | None = None,
+    limit: int | None = None,
+    on_clip: Callable[[ClipScore], None] | None = None,
+    settings: Settings | None = None,
+) -> AudioEvaluation:
+    entries = load_manifest(manifest)[:limit]
+    transcriber = Transcriber(model, settings)
+    clips: list[ClipScore] = []
+    for entry in entries:
+        audio = load_audio(manifest.parent / entry.audio)
+        transcript = transcriber.transcribe(audio)
+        tokens = from_words(transcript.words)
+        found_fillers = fillers_mod.find_fillers(tokens)
+        found_numbers = _number_values(numbers_mod.find_numbers(tokens))
+        hyp_words = _canonical(tokens)
+        errors, ref_count, aligned = score_clip(entry, hyp_words, tokens)
+        clip = ClipScore(
+            clip=entry.audio,
+            duration_s=round(len(audio) / SAMPLE_RATE, 3),
+            reference=entry.reference,
+            hypothesis=transcript.text,
+            ref_words=ref_count,
+            word_errors=errors,
+            fillers_ref=entry.filler_count,
+            fillers_found=len(found_fillers),
+            fillers_aligned=aligned,
+            numbers_ref=entry.numbers,
+            numbers_found=found_numbers,
+            numbers_matched=_matched(entry.numbers, found_numbers),
+            transcribe_s=transcript.transcribe_s,
+        )
+        clips.append(clip)
+        if on_clip is not None:
+            on_clip(clip)
+    ref_fillers = sum(c.fillers_ref for c in clips)
+    found = sum(c.fillers_found for c in clips)
+    counted = sum(min(c.fillers_ref, c.fillers_found) for c in clips)
+    return AudioEvaluation(
+        manifest=str(manifest),
+        model=transcriber.name,
+        settings=transcriber.info.model_dump(exclude={"path", "name"}),
+        clips=clips,
+        content_wer=round(sum(c.word_errors for c in clips) / max(1, sum(c.ref_words for c in clips)), 4),
+        fillers=rates(counted, found, ref_fillers),
+        fillers_aligned=rates(sum(c.fillers_aligned for c in clips), found, ref_fillers),
+        numbers=rates(
+            sum(c.numbers_matched for c in clips),
+            sum(len(c.numbers_found) for c in clips),
+            sum(len(c.numbers_ref) for c in clips),
+        ),
+        rtf=round(sum(c.transcribe_s for c in clips) / max(1e-9, sum(c.duration_s for c in clips)), 4),
+        peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    )
+
+
+# ------------------------------------------------------------------ text
+
+
+def score_text(name: str, text: str, filler_count: int, entities: list[dict[str, object]]) -> TextScore:
+    """Fillers (um and uh) and numbers found in a verbatim transcript, against its tags.
+
+    The corpus tags numbers written in digits only, so precision is measured on the numbers
+    found in digits; numbers found in words are counted but cannot be scored.
+    """
+    tokens = from_text(text)
+    found_fillers = [f for f in fillers_mod.find_fillers(tokens) if f.kind == "filled_pause"]
+    um_uh = [f for f in found_fillers if f.text.startswith(("u", "e"))]
+    mentions = numbers_mod.find_numbers(tokens)
+    tags = [
+        (int(str(e["start"])), int(str(e["end"])), str(e["text"])) for e in entities if e.get("kind") in NUMBER_KINDS
+    ]
+    digit_tags = tags + [
+        (int(str(e["start"])), int(str(e["end"])), str(e["text"]))
+        for e in entities
+        if e.get("kind") == "ALPHANUMERIC" and re.search(r"\d", str(e["text"]))
+    ]
+
+    def overlaps(a: tuple[float, float], b: tuple[int, int]) -> bool:
+        return a[0] < b[1] and b[0] < a[1]
+
+    spans = [(m.start, m.end) for m in mentions]
+    recalled = [t for t in tags if any(overlaps(s, (t[0], t[1])) for s in spans)]
+    digit_mentions = [m for m in mentions if re.search(r"\d", text[int(m.start) : int(m.end)])]
+    correct = [m for m in digit_mentions if any(overlaps((m.start, m.end), (t[0], t[1])) for t in digit_tags)]
+    return TextScore(
+        document=name,
+        words=len(tokens),
+        fillers_ref=filler_count,
+        fillers_found=len(um_uh),
+        numbers_ref=len(tags),
+        numbers_found_digits=len(digit_mentions),
+        numbers_found_words=len(mentions) - len(digit_mentions),
+        numbers_recalled=len(recalled),
+        numbers_correct=len(correct),
+        missed=[t[2] for t in tags if t not in recalled][:20],
+        unmatched=[m.text for m in digit_mentions if m not in correct][:20],
+    )
+
+
+def evaluate_texts(paths: list[Path]) -> TextEvaluation:
+    documents = []
+    for path in paths:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            documents.append(score_text(path.name, data["text"], int(data["filler_count"]), data["entities"]))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise VoiceprepError(f"{path}: not a transcript with text, filler_count and entities ({exc})") from None
+    return TextEvaluation(
+        documents=documents,
+        fillers=rates(
+            sum(min(d.fillers_ref, d.fillers_found) for d in documents),
+            sum(d.fillers_found for d in documents),
+            sum(d.fillers_ref for d in documents),
+        ),
+        numbers=Rates(
+            precision=_r(
+                sum(d.numbers_correct for d in documents) / max(1, sum(d.numbers_found_digits for d in documents))
+            ),
+            recall=_r(sum(d.numbers_recalled for d in documents) / max(1, sum(d.numbers_ref for d in documents))),
+            f1=None,
+        ),
+    )

@@ -11,26 +11,17 @@ import subprocess
 import sys
 import threading
 import time
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from helpers import content_words, run_cli, word_error_rate
-from voiceprep.audio import load_audio, read_wav
-from voiceprep.speech import Speaker
+from helpers import SCRIPT, content_words, run_cli, word_error_rate, write_wav
+from voiceprep.audio import read_wav
 
 pytestmark = pytest.mark.e2e
 
-SCRIPT = (
-    "At my last company I owned the fraud model for card payments. "
-    "We moved from simple rules to gradient boosting because the rules missed new attack patterns. "
-    "I cut the latency from four hundred and eighty milliseconds to ninety five milliseconds, "
-    "and we reduced the cost per prediction by forty percent. "
-    "After launch we saw data drift, so I rolled back within two hours and retrained on fresh labels."
-)
 QUESTION = "prototype-to-production"
 
 
@@ -69,15 +60,6 @@ def make_virtual_audio(root: Path, mic_samples: np.ndarray | None = None, fifo: 
         "          format S16_LE  rate 16000  channels 1 } }\n"
     )
     return VirtualAudio(root, mic, played)
-
-
-@pytest.fixture(scope="session")
-def spoken_answer(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
-    """SCRIPT spoken by eSpeak NG, as 16 kHz mono int16 samples."""
-    path = tmp_path_factory.mktemp("speech") / "answer.wav"
-    Speaker().render(SCRIPT, path)
-    audio = load_audio(path)
-    return np.clip(audio * 32768, -32768, 32767).astype(np.int16)
 
 
 @pytest.fixture(scope="module")
@@ -215,7 +197,7 @@ def test_at_a_terminal_the_meter_runs_and_enter_ends_the_take(tmp_path: Path, sp
     audio = make_virtual_audio(tmp_path, fifo=True)
     master, slave = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "voiceprep", "practice", "-q", QUESTION, "--no-speak"],
+        [sys.executable, "-m", "voiceprep", "practice", "-q", QUESTION, "--no-speak", "--live"],
         env=dict(os.environ, **audio.env),
         stdin=slave,
         stderr=slave,
@@ -238,8 +220,8 @@ def test_at_a_terminal_the_meter_runs_and_enter_ends_the_take(tmp_path: Path, sp
             screen.extend(chunk)
 
     threading.Thread(target=read_screen, daemon=True).start()
-    deadline = time.monotonic() + 60
-    while fed[0] < 16000 * 4 and time.monotonic() < deadline:
+    deadline = time.monotonic() + 30
+    while (fed[0] < 16000 * 4 or "… " not in screen.decode(errors="replace")) and time.monotonic() < deadline:
         time.sleep(0.05)
     os.write(master, b"\n")  # the candidate presses Enter
     out, _ = proc.communicate(timeout=120)
@@ -248,6 +230,8 @@ def test_at_a_terminal_the_meter_runs_and_enter_ends_the_take(tmp_path: Path, sp
     assert "press Enter when you have finished" in shown
     assert "Enter to stop" in shown and " dB " in shown
     assert "0:03 / 3:00" in shown  # the timer counted up while the answer was spoken
+    # --live: the first sentence was transcribed and shown while the answer went on
+    assert "… At my last company" in shown.split("(you pressed Enter)")[0]
     assert "(you pressed Enter)" in shown
     [session] = audio.sessions()
     assert json.loads((session / "session.json").read_text())["stopped_by"] == "enter"
@@ -303,15 +287,6 @@ def test_silent_microphone_keeps_the_take(tmp_path: Path) -> None:
     assert len(samples) / rate == pytest.approx(4.0, abs=0.11)
     report = json.loads((session / "report.json").read_text())
     assert report["words"] == [] and report["word_count"] == 0
-
-
-def write_wav(path: Path, samples: np.ndarray, rate: int = 16000) -> Path:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(samples.astype("<i2").tobytes())
-    return path
 
 
 def test_analyze_a_file_prints_only_json(tmp_path: Path, spoken_answer: np.ndarray) -> None:

@@ -58,8 +58,9 @@ from .report import (
     format_text_evaluation,
     to_json,
 )
-from .schema import Report, Transcript
+from .schema import Report, Transcript, Word
 from .store import Session, Store, resolve_home, write_text
+from .stream import StreamingTranscriber, transcribe_streaming
 from .transcribe import Settings, Transcriber, resolve_model
 
 STOP_REASONS = {
@@ -177,13 +178,21 @@ def _show_report(console: Console, args: argparse.Namespace, report: Report, ses
 
 
 class Meter:
-    """A one-line live timer and level meter, redrawn on stderr."""
+    """A one-line live timer and level meter, redrawn on stderr; lines can be printed above it."""
 
     def __init__(self, stream: TextIO, limit: float, hint: str):
         self.stream = stream
         self.limit = limit
         self.hint = hint
         self._last = -1.0
+        self._line = ""
+        self._lock = threading.Lock()
+
+    def above(self, text: str) -> None:
+        """Print a line above the meter (the live transcript), then redraw the meter."""
+        with self._lock:
+            self.stream.write("\r\033[K" + text + "\n" + self._line)
+            self.stream.flush()
 
     def __call__(self, level: Level) -> None:
         if level.seconds - self._last < 0.1:
@@ -196,7 +205,30 @@ class Meter:
             f"\r  {dot} {analysis.clock(level.seconds)} / {analysis.clock(self.limit)}  {bar}  "
             f"{max(level.db, -99):4.0f} dB  {self.hint}"
         )
-        self.stream.write(line)
+        with self._lock:
+            self._line = line
+            self.stream.write(line)
+            self.stream.flush()
+
+    def done(self) -> None:
+        with self._lock:
+            self._line = ""
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+class ProgressBar:
+    """Transcription progress of a long file, on one line of stderr."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+
+    def __call__(self, done_s: float, total_s: float) -> None:
+        share = done_s / total_s if total_s else 1.0
+        bar = "█" * int(30 * share) + "·" * (30 - int(30 * share))
+        self.stream.write(
+            f"\r  transcribing {bar} {100 * share:3.0f}%  {analysis.clock(done_s)} / {analysis.clock(total_s)}"
+        )
         self.stream.flush()
 
     def done(self) -> None:
@@ -252,9 +284,19 @@ def cmd_practice(args: argparse.Namespace, console: Console) -> int:
         how = f"ends after {rules.silence_seconds:g} s of silence or at {analysis.clock(rules.max_seconds)}"
     console.note(f"Recording: {how} (Ctrl-C also stops and keeps the take).")
     meter = Meter(sys.stderr, rules.max_seconds, "Enter to stop") if sys.stderr.isatty() else None
+
+    def show_words(words: list[Word]) -> None:
+        text = "  … " + " ".join(w.text for w in words)
+        if meter is not None:
+            meter.above(text)
+        else:
+            console.note(text)
+
+    # Chunks are transcribed while the answer goes on, so only its end is left afterwards.
+    stream = StreamingTranscriber(loader.get, on_words=show_words if args.live else None)
     recorder = DeviceRecorder(device=input_device)
     try:
-        take: Take = recorder.record(session.answer_path, rules, stop=stop, on_level=meter)
+        take: Take = recorder.record(session.answer_path, rules, stop=stop, on_level=meter, listeners=[stream.feed])
     except DeviceError as exc:
         session.update(status="failed", note=str(exc))
         raise
@@ -266,9 +308,12 @@ def cmd_practice(args: argparse.Namespace, console: Console) -> int:
 
     try:
         started = time.perf_counter()
-        transcriber = loader.get()
+        transcript = stream.finish()
         samples, _rate = read_wav(session.answer_path)
-        transcript = transcriber.transcribe(to_float(samples))
+        if abs(transcript.duration_s - len(samples) / SAMPLE_RATE) > 0.01:
+            # Ctrl-C can land between writing a block and streaming it: the file on disk is
+            # the take, so transcribe that.
+            transcript = loader.get().transcribe(to_float(samples))
         report = _analyse_session(session, transcript, pack, question, take.seconds, "practice")
     except KeyboardInterrupt:
         session.update(status="recorded", note="analysis interrupted")
@@ -299,7 +344,10 @@ def cmd_analyze(args: argparse.Namespace, console: Console) -> int:
         with WavStreamWriter(session.answer_path) as writer:
             writer.write(np.clip(audio * 32768.0, -32768, 32767).astype(np.int16))
         session.update(status="recorded")
-    transcript = loader.get().transcribe(audio)
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.json else None
+    transcript = transcribe_streaming(loader.get(), audio, on_progress=bar)
+    if bar is not None:
+        bar.done()
     duration = len(audio) / SAMPLE_RATE
     if session is not None:
         report = _analyse_session(session, transcript, pack, question, duration, str(path))
@@ -343,16 +391,15 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
     progress = None if args.json else (lambda clip: console.say(format_clip_row(clip)))
     if progress is not None:
         console.say(format_clip_header())
-    settings = Settings.whisper_defaults() if args.defaults else Settings()
+    settings = (
+        Settings.whisper_defaults() if args.defaults else Settings.single_pass() if args.single_pass else Settings()
+    )
     if args.beam_size:
         settings.beam_size = args.beam_size
     if args.no_prompt:
         settings.initial_prompt = None
     if args.unseeded:
         settings.seed = None
-    if args.filler_pass:
-        settings.filler_pass = True
-        settings.condition_on_previous_text = True
     result = evaluate_audio(path, args.model, limit=args.limit, on_clip=progress, settings=settings)
     if args.json:
         print(result.model_dump_json(indent=2))
@@ -657,6 +704,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="tiny.en (default) or a CTranslate2 Whisper model folder")
     p.add_argument("--input-device", help="microphone: number or name from `voiceprep devices`")
     p.add_argument("--output-device", help="speaker: number or name from `voiceprep devices`")
+    p.add_argument("--live", action="store_true", help="show the transcript while you speak")
     p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
 
     p = add("analyze", cmd_analyze, "Analyse a recorded answer (any audio file, or typed text) against a question.")
@@ -683,7 +731,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--unseeded", action="store_true", help="do not seed the sampling of retried decodings (not repeatable)"
     )
     p.add_argument(
-        "--filler-pass", action="store_true", help="words from a plain decoding, filled pauses from a prompted one"
+        "--single-pass", action="store_true", help="one prompted decoding for words and fillers (half the work)"
     )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
 

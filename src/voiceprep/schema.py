@@ -38,7 +38,7 @@ class ModelInfo(Record):
     language: str = "en"
     vad_filter: bool = True
     word_timestamps: bool = True
-    condition_on_previous_text: bool = False
+    condition_on_previous_text: bool = True
     initial_prompt: str | None = None
     chunked: bool = True
     filler_pass: bool = False

@@ -111,13 +111,14 @@ class Settings:
     beam_size: int = 5
     language: str = "en"
     initial_prompt: str | None = FILLER_PROMPT
-    condition_on_previous_text: bool = False
+    condition_on_previous_text: bool = True  # of the plain pass; the prompted pass never is
     cpu_threads: int = 0
     compute_type: str = "int8"
     chunked: bool = True  # cut at pauses, prompt every chunk, re-listen where words are missing
     # Words from a plain decoding, filled pauses from a prompted one: the prompt brings
-    # "um" and "uh" back but makes Whisper write more that was not said.
-    filler_pass: bool = False
+    # "um" and "uh" back but makes Whisper write more that was not said (measured with
+    # `voiceprep eval`: README, "How right the figures are").
+    filler_pass: bool = True
     # faster-whisper retries a poor decoding by sampling at higher temperatures; a fixed seed
     # makes that repeatable, so the same audio always gives the same words. None: unseeded.
     seed: int | None = 0
@@ -125,7 +126,12 @@ class Settings:
     @classmethod
     def whisper_defaults(cls) -> Settings:
         """faster-whisper's own decoding: no prompt, conditioned on previous text, one pass."""
-        return cls(initial_prompt=None, condition_on_previous_text=True, chunked=False)
+        return cls(initial_prompt=None, condition_on_previous_text=True, chunked=False, filler_pass=False)
+
+    @classmethod
+    def single_pass(cls) -> Settings:
+        """One prompted decoding for words and fillers alike: half the work, more words invented."""
+        return cls(condition_on_previous_text=False, filler_pass=False)
 
 
 def _is_hallucination(segment: Any) -> bool:
@@ -287,30 +293,19 @@ class Transcriber:
 
 
 def merge_filled_pauses(words: list[Word], prompted: list[Word]) -> list[Word]:
-    """``words`` with the filled pauses of ``prompted`` added where ``words`` has none nearby."""
+    """The words of a plain decoding with the filled pauses ("um", "uh") of a prompted one.
+
+    Each decoding is trusted for what it does best: the plain one for the words that were
+    said, the prompted one for the hesitations between them.
+    """
     from .fillers import FILLED_PAUSE
     from .tokens import normalise
 
     def is_pause(w: Word) -> bool:
         return FILLED_PAUSE.match(normalise(w.text)) is not None
 
-    def middle(w: Word) -> float:
-        return (w.start + w.end) / 2
-
-    content = [w for w in words if not is_pause(w)]
-    pauses = [middle(w) for w in words if is_pause(w)]
-    added: list[Word] = []
-    for w in prompted:
-        if not is_pause(w):
-            continue
-        m = middle(w)
-        # The gap between the content words around it: where the plain decoding heard a
-        # filled pause of its own, it is trusted and nothing is added.
-        before = max((c.start for c in content if middle(c) <= m), default=float("-inf"))
-        after = min((c.end for c in content if middle(c) > m), default=float("inf"))
-        if not any(before <= p <= after for p in pauses):
-            added.append(w)
-    return sorted(words + added, key=lambda w: (w.start, w.end))
+    merged = [w for w in words if not is_pause(w)] + [w for w in prompted if is_pause(w)]
+    return sorted(merged, key=lambda w: (w.start, w.end))
 
 
 MAX_CHUNK_S = 25.0

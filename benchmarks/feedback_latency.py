@@ -1,0 +1,244 @@
+"""Feedback latency: streaming against batch transcription, measured on the same answer in one run.
+
+Runs the real `voiceprep practice` in a subprocess at a terminal (a pty), recording through
+PortAudio from a virtual ALSA microphone: a FIFO fed with an answer spoken by eSpeak NG, at
+real-time pace (``--pace 1``) or faster. The moment the whole answer has been fed, Enter is
+pressed, as a candidate would; feedback_s is the time from that key to the report on stdout.
+
+Then, on the same recording, batch_s is what tools that transcribe after the answer do: the
+whole file transcribed and analysed once it has ended (model already loaded). wer_delta is how
+many points the streaming path's content word error rate on the real-speech clips is above
+batch's (negative: better), and peak_rss_mb the practice process's peak memory.
+
+    python benchmarks/feedback_latency.py [--seconds 180] [--pace 1.0] [--model tiny.en] [--clips N]
+
+Also printed: cold_start_s, from starting `voiceprep practice` to the first sample of the
+spoken question reaching the speaker. The last line printed is
+feedback_s=... batch_s=... ratio=... wer_delta=... peak_rss_mb=...
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import pty
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from voiceprep import analysis
+from voiceprep.audio import load_audio, read_wav, to_float
+from voiceprep.evaluate import _canonical, alignment, content_words, load_manifest, reference_words
+from voiceprep.questions import Library
+from voiceprep.speech import Speaker
+from voiceprep.stream import transcribe_streaming
+from voiceprep.tokens import from_text, from_words
+from voiceprep.transcribe import Settings, Transcriber
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTION = "prototype-to-production"
+SENTENCES = [
+    "At my last company I owned the fraud model for card payments.",
+    "We moved from simple rules to gradient boosting because the rules missed new attack patterns.",
+    "The training set had about two million labelled transactions from eighteen months of traffic.",
+    "I cut the latency from four hundred and eighty milliseconds to ninety five milliseconds.",
+    "We evaluated it on a holdout month and then in a shadow deployment for two weeks.",
+    "After launch we saw data drift when a new merchant category arrived.",
+    "I rolled back within two hours, retrained on fresh labels and added a drift alert.",
+    "In the end fraud losses fell by thirty percent and manual reviews by a quarter.",
+]
+
+
+def spoken_answer(seconds: float, workdir: Path) -> np.ndarray:
+    """Whole sentences of eSpeak NG speech with short gaps, at least ``seconds`` long, 16 kHz int16."""
+    return spoken(seconds, workdir)[0]
+
+
+def spoken(seconds: float, workdir: Path) -> tuple[np.ndarray, str]:
+    """The answer's samples and the script it speaks."""
+    speaker = Speaker()
+    pieces: list[np.ndarray] = []
+    said: list[str] = []
+    total = 0
+    k = 0
+    while total < seconds * 16000:
+        said.append(SENTENCES[k % len(SENTENCES)])
+        path = workdir / f"s{k % len(SENTENCES)}.wav"
+        if not path.exists():
+            speaker.render(SENTENCES[k % len(SENTENCES)], path)
+        audio = np.clip(load_audio(path) * 32768, -32768, 32767).astype(np.int16)
+        gap = np.zeros(int(0.6 * 16000), np.int16)
+        pieces += [audio, gap]
+        total += len(audio) + len(gap)
+        k += 1
+    return np.concatenate(pieces), " ".join(said)
+
+
+def asoundrc(home: Path, mic: Path, speaker: str = "/dev/null") -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / ".asoundrc").write_text(
+        'pcm.!default { type asym  playback.pcm "spk"  capture.pcm "mic" }\n'
+        f'pcm.spk {{ type plug  slave.pcm {{ type file  slave.pcm "null"  file "{speaker}"  format "raw" }} }}\n'
+        "pcm.mic { type plug\n"
+        f'  slave {{ pcm {{ type file  slave.pcm "null"  file "/dev/null"  infile "{mic}"  format "raw" }}\n'
+        "          format S16_LE  rate 16000  channels 1 } }\n"
+    )
+
+
+def cold_start(workdir: Path) -> float:
+    """Seconds from starting `voiceprep practice` to the question's first sample at the speaker."""
+    home = Path(tempfile.mkdtemp(dir=workdir))
+    spk = home / "spk.fifo"
+    os.mkfifo(spk)
+    asoundrc(home, Path("/dev/zero"), str(spk))
+    env = dict(os.environ, HOME=str(home), VOICEPREP_HOME=str(home / "data"))
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voiceprep", "practice", "-q", QUESTION, "--start-timeout", "1"],
+        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    first = None
+    while first is None and proc.poll() is None:
+        with open(spk, "rb") as fifo:  # PortAudio opens and closes the device while probing
+            while block := fifo.read(4096):
+                if first is None and any(block):
+                    first = time.perf_counter() - started
+    proc.wait()
+    if first is None:
+        raise SystemExit("the question never reached the speaker")
+    return first
+
+
+def practice_run(answer: np.ndarray, pace: float, model: str, workdir: Path) -> tuple[float, Path, dict]:
+    """Feedback seconds, the session folder, and the JSON report of one practice run."""
+    home = Path(tempfile.mkdtemp(dir=workdir))
+    mic = home / "mic.fifo"
+    os.mkfifo(mic)
+    asoundrc(home, mic)
+    env = dict(os.environ, HOME=str(home), VOICEPREP_HOME=str(home / "data"))
+    master, slave = pty.openpty()
+    limit = len(answer) / 16000 + 60
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voiceprep", "practice", "--no-speak", "--json", "--model", model, "-q", QUESTION,
+         "--silence-seconds", "0", "--max-seconds", str(limit)],
+        env=env, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    os.close(slave)
+    fed = [0]
+    ended = threading.Event()
+
+    def feed() -> None:
+        block = 1600
+        while proc.poll() is None:
+            try:
+                with open(mic, "wb") as fifo:
+                    started, first = time.monotonic(), fed[0]
+                    while proc.poll() is None:
+                        chunk = answer[fed[0] : fed[0] + block]
+                        chunk = np.concatenate([chunk, np.zeros(block - len(chunk), np.int16)])
+                        fifo.write(chunk.astype("<i2").tobytes())
+                        fifo.flush()
+                        fed[0] += block
+                        if fed[0] >= len(answer):
+                            ended.set()
+                        if pace > 0:
+                            due = started + (fed[0] - first) / 16000 / pace
+                            time.sleep(max(0.0, due - time.monotonic()))
+            except BrokenPipeError:
+                continue  # PortAudio opens and closes the device while probing
+
+    threading.Thread(target=feed, daemon=True).start()
+    ended.wait(timeout=limit / max(pace, 0.05) + 120)
+    pressed = time.perf_counter()
+    os.write(master, b"\n")  # the candidate has finished and presses Enter
+    out, err = proc.communicate(timeout=600)
+    feedback = time.perf_counter() - pressed
+    os.close(master)
+    if proc.returncode != 0:
+        raise SystemExit(f"practice failed ({proc.returncode}): {err.strip()}")
+    session = next(p for p in (home / "data").iterdir() if p.is_dir())
+    return feedback, session, json.loads(out)
+
+
+def content_wer(reference: list[str], hypothesis: list[str]) -> tuple[int, int]:
+    errors, _ = alignment(content_words(reference), content_words(hypothesis))
+    return errors, len(content_words(reference))
+
+
+def clips_wer(transcriber: Transcriber, limit: int | None) -> tuple[float, float]:
+    """Content WER of batch and of streaming on the real-speech clips."""
+    manifest = ROOT / "tests" / "data" / "real-speech" / "manifest.jsonl"
+    totals = {"batch": [0, 0], "stream": [0, 0]}
+    for entry in load_manifest(manifest)[:limit]:
+        audio = load_audio(manifest.parent / entry.audio)
+        reference = _canonical(from_text(" ".join(reference_words(entry.reference))))
+        for name, transcript in (
+            ("batch", transcriber.transcribe(audio)),
+            ("stream", transcribe_streaming(transcriber, audio)),
+        ):
+            errors, words = content_wer(reference, _canonical(from_words(transcript.words)))
+            totals[name][0] += errors
+            totals[name][1] += words
+    return (totals["batch"][0] / totals["batch"][1], totals["stream"][0] / totals["stream"][1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=180.0, help="length of the spoken answer")
+    parser.add_argument("--pace", type=float, default=1.0, help="1 = real time, 2 = twice as fast, 0 = no pacing")
+    parser.add_argument("--model", default="tiny.en")
+    parser.add_argument("--clips", type=int, default=None, help="only the first N real-speech clips for wer_delta")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        answer, script = spoken(args.seconds, workdir)
+        print(f"answer: {len(answer) / 16000:.1f} s of eSpeak NG speech, fed at pace {args.pace:g}", flush=True)
+        cold = cold_start(workdir)
+        print(f"cold_start_s={cold:.2f} (practice started -> question audible)", flush=True)
+        feedback, session, streamed = practice_run(answer, args.pace, args.model, workdir)
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"streaming: report {feedback:.2f} s after Enter; {streamed['word_count']} words", flush=True)
+
+        transcriber = Transcriber(args.model)
+        _, question = Library.load(None).find(QUESTION)
+        samples, _ = read_wav(session / "answer.wav")
+        started = time.perf_counter()
+        batch = transcriber.transcribe(to_float(samples))
+        analysis.analyze(batch.words, question, "ml-engineer", duration_s=len(samples) / 16000, source="batch")
+        batch_s = time.perf_counter() - started
+        print(f"batch: {batch_s:.2f} s to transcribe and analyse {len(samples) / 16000:.1f} s", flush=True)
+
+        plain = Transcriber(args.model, Settings.whisper_defaults())
+        started = time.perf_counter()
+        plain.transcribe(to_float(samples))
+        print(f"faster-whisper's own one-pass decoding of the same file: {time.perf_counter() - started:.2f} s")
+
+        same_audio, words = content_wer(
+            _canonical(from_words(batch.words)), _canonical(from_text(streamed["transcript"]))
+        )
+        print(f"streaming against batch on this answer: {100 * same_audio / max(1, words):.1f}% WER", flush=True)
+        truth = _canonical(from_text(script))
+        for name, text in (("streaming", streamed["transcript"]), ("batch", batch.text)):
+            errors, count = content_wer(truth, _canonical(from_text(text)))
+            print(f"{name} against the script eSpeak spoke: {100 * errors / count:.1f}% WER", flush=True)
+        batch_wer, stream_wer = clips_wer(transcriber, args.clips)
+        print(f"real-speech clips content WER: batch {100 * batch_wer:.1f}%, streaming {100 * stream_wer:.1f}%")
+    print(
+        f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, model {args.model}"
+    )
+    print(
+        f"feedback_s={feedback:.2f} batch_s={batch_s:.2f} ratio={batch_s / feedback:.1f} "
+        f"wer_delta={100 * (stream_wer - batch_wer):+.1f} peak_rss_mb={peak_mb:.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+"""Transcription while the candidate speaks.
+
+The recorder hands every block to ``StreamingTranscriber.feed`` (cheap: it only stores the
+block and notes its level). A worker thread cuts the answer at natural pauses and transcribes
+each finished chunk in the background, so when the answer ends only its last few seconds are
+left. Capture never waits for transcription: if the machine falls behind, the audio waits in
+memory and the worker catches up after the answer ends.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from .audio import SAMPLE_RATE, FloatArray, Int16Array, VoiceDetector
+from .schema import Transcript, Word
+from .transcribe import MAX_CHUNK_S, Transcriber, speech_spans
+
+MIN_CHUNK_S = 8.0  # while the worker is busy: shorter chunks lose context and cost a window each
+IDLE_CHUNK_S = 3.0  # while it is idle: cut at the next pause, so little is left when the answer ends
+PAUSE_S = 0.4  # a silence this long, after speech, is a place to cut
+
+
+class StreamingTranscriber:
+    """Feeds on blocks of int16 audio, transcribes chunk by chunk, finishes with a Transcript.
+
+    ``transcriber`` is a callable so the model can still be loading when the first blocks
+    arrive; the worker waits for it without holding up the recording.
+    """
+
+    def __init__(
+        self,
+        transcriber: Callable[[], Transcriber],
+        on_words: Callable[[list[Word]], None] | None = None,
+        on_progress: Callable[[float, float], None] | None = None,
+        min_chunk_s: float = MIN_CHUNK_S,
+        max_chunk_s: float = MAX_CHUNK_S,
+    ):
+        self._get_transcriber = transcriber
+        self._on_words = on_words
+        self._on_progress = on_progress
+        self._min = int(min_chunk_s * SAMPLE_RATE)
+        self._idle_min = int(min(IDLE_CHUNK_S, min_chunk_s) * SAMPLE_RATE)
+        self._working = False
+        self._max = int(max_chunk_s * SAMPLE_RATE)
+        self._blocks: list[Int16Array] = []
+        self._total = 0
+        self._cuts: list[int] = []  # where chunks end, in samples, decided as audio arrives
+        self._committed = 0  # samples already transcribed
+        self._detector = VoiceDetector()
+        self._silence_start: int | None = None
+        self._heard_speech_since_cut = False
+        self._last_cut = 0
+        self._finished = False
+        self._error: BaseException | None = None
+        self._words: list[Word] = []
+        self._dropped: list[str] = []
+        self._busy_s = 0.0
+        self._lock = threading.Condition()
+        self._worker = threading.Thread(target=self._run, name="stream-transcriber", daemon=True)
+        self._worker.start()
+
+    # ------------------------------------------------------------ recording thread
+
+    def feed(self, block: Int16Array, offset: int) -> None:
+        """Take one block (``offset`` samples from the start of the answer). Never blocks for long."""
+        voiced = self._detector.feed(block)
+        end = offset + len(block)
+        with self._lock:
+            self._blocks.append(block)
+            self._total = end
+            if voiced:
+                self._silence_start = None
+                self._heard_speech_since_cut = True
+            elif self._silence_start is None:
+                self._silence_start = offset
+            pending = end - self._last_cut
+            idle = not self._working and not self._cuts
+            cut = None
+            if (
+                self._silence_start is not None
+                and self._heard_speech_since_cut
+                and end - self._silence_start >= PAUSE_S * SAMPLE_RATE
+                and pending >= (self._idle_min if idle else self._min)
+            ):
+                cut = (self._silence_start + end) // 2  # the middle of the pause heard so far
+            elif pending >= self._max:
+                cut = end  # no pause for a whole chunk: cut here, the re-listening covers the edge
+            if cut is not None and cut > self._last_cut:
+                self._cuts.append(cut)
+                self._last_cut = cut
+                self._heard_speech_since_cut = False
+                self._lock.notify()
+
+    # ------------------------------------------------------------ worker thread
+
+    def _audio(self, start: int, end: int) -> FloatArray:
+        with self._lock:
+            data = np.concatenate(self._blocks) if len(self._blocks) > 1 else self._blocks[0]
+            self._blocks = [data]
+        return (data[start:end].astype(np.float32) / 32768.0).astype(np.float32)
+
+    def _transcribe(self, start: int, end: int) -> None:
+        transcriber = self._get_transcriber()
+        began = time.perf_counter()
+        audio = self._audio(start, end)
+        if len(audio):
+            spans = speech_spans(audio)
+            if spans:
+                words, dropped = transcriber.transcribe_covering(audio, 0, len(audio), spans)
+                offset = start / SAMPLE_RATE
+                words = [
+                    w.model_copy(update={"start": round(w.start + offset, 3), "end": round(w.end + offset, 3)})
+                    for w in words
+                ]
+                with self._lock:
+                    self._words += words
+                    self._dropped += dropped
+                if self._on_words is not None and words:
+                    self._on_words(words)
+        self._busy_s += time.perf_counter() - began
+        with self._lock:
+            self._committed = end
+        if self._on_progress is not None:
+            self._on_progress(end / SAMPLE_RATE, self._total / SAMPLE_RATE)
+
+    def _run(self) -> None:
+        try:
+            while True:
+                with self._lock:
+                    while not self._cuts and not self._finished:
+                        self._lock.wait()
+                    if self._cuts:
+                        cut = self._cuts.pop(0)
+                        self._working = True
+                    elif self._finished:
+                        return
+                try:
+                    self._transcribe(self._committed, cut)
+                finally:
+                    with self._lock:
+                        self._working = False
+        except BaseException as exc:  # handed to finish() on the caller's thread
+            self._error = exc
+
+    # ------------------------------------------------------------ caller
+
+    @property
+    def pending_s(self) -> float:
+        """Seconds of audio not transcribed yet."""
+        with self._lock:
+            return (self._total - self._committed) / SAMPLE_RATE
+
+    def finish(self) -> Transcript:
+        """Transcribe what is left once the answer has ended, and return the whole transcript."""
+        with self._lock:
+            if self._total > self._last_cut:
+                self._cuts.append(self._total)
+                self._last_cut = self._total
+            self._finished = True
+            self._lock.notify()
+        self._worker.join()
+        if self._error is not None:
+            raise self._error
+        transcriber = self._get_transcriber()
+        words = sorted(self._words, key=lambda w: (w.start, w.end))
+        return Transcript(
+            text=" ".join(w.text for w in words),
+            words=words,
+            duration_s=round(self._total / SAMPLE_RATE, 3),
+            model=transcriber.info,
+            transcribe_s=round(self._busy_s, 3),
+            dropped_segments=self._dropped,
+        )
+
+
+def transcribe_streaming(
+    transcriber: Transcriber,
+    audio: FloatArray,
+    on_progress: Callable[[float, float], None] | None = None,
+    block_s: float = 0.1,
+) -> Transcript:
+    """Audio already in memory, through the same path as a live answer, as fast as it goes."""
+    stream = StreamingTranscriber(lambda: transcriber, on_progress=on_progress)
+    samples = np.clip(audio * 32768.0, -32768, 32767).astype(np.int16)
+    step = int(block_s * SAMPLE_RATE)
+    for offset in range(0, len(samples), step):
+        stream.feed(samples[offset : offset + step], offset)
+    return stream.finish()

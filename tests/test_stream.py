@@ -1,0 +1,55 @@
+"""Streaming transcription with the real model: chunks cut at pauses, nothing lost, times exact."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from helpers import content_words
+from voiceprep.audio import to_float
+from voiceprep.stream import StreamingTranscriber
+from voiceprep.transcribe import Transcriber
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def transcriber() -> Transcriber:
+    return Transcriber()
+
+
+def test_stream_matches_batch_and_never_makes_capture_wait(transcriber: Transcriber, spoken_answer) -> None:
+    # The answer twice with a pause between, so there is more than one place to cut.
+    gap = np.zeros(16000, np.int16)
+    audio = np.concatenate([spoken_answer, gap, spoken_answer, gap])
+    progress: list[tuple[float, float]] = []
+    live: list[str] = []
+    stream = StreamingTranscriber(
+        lambda: transcriber,
+        on_words=lambda words: live.extend(w.text for w in words),
+        on_progress=lambda done, total: progress.append((done, total)),
+    )
+    for offset in range(0, len(audio), 1600):
+        stream.feed(audio[offset : offset + 1600], offset)
+    # every block was taken at once: the worker is still behind, and that held nothing up
+    assert stream.pending_s > 5
+    transcript = stream.finish()
+
+    assert len(progress) >= 3  # cut into several chunks
+    assert [p[0] for p in progress] == sorted(p[0] for p in progress)
+    assert progress[-1][0] == pytest.approx(len(audio) / 16000)
+    assert transcript.duration_s == pytest.approx(len(audio) / 16000, abs=0.001)
+    words = transcript.words
+    assert all(a.end <= b.start + 0.05 for a, b in itertools.pairwise(words))
+    assert live == [w.text for w in words]  # the live view saw every word, in order
+
+    batch = transcriber.transcribe(to_float(audio))
+    said = content_words(transcript.text)
+    assert said[-2:] == ["fresh", "labels"] and said.count("labels") == 2
+    # the second telling starts where the audio has it, not at zero: times are answer-relative
+    second = len(spoken_answer) / 16000 + 1.0
+    starts = [w.start for w in words if w.text.strip(",.").lower() == "company"]
+    batch_starts = [w.start for w in batch.words if w.text.strip(",.").lower() == "company"]
+    assert len(starts) == 2 and starts[1] > second
+    assert starts == pytest.approx(batch_starts, abs=0.3)
+    assert abs(len(content_words(batch.text)) - len(said)) <= 3

@@ -27,8 +27,11 @@ missing=()
 have_lib libportaudio.so.2 || missing+=(libportaudio2)
 have_lib libespeak-ng.so.1 || missing+=(espeak-ng)
 if [ "${1:-}" = "--dev" ]; then
-  # The end-to-end tests speak through ALSA's file plugin: libasound2 and its plugins.
+  # The end-to-end tests speak through ALSA's file plugin (libasound2), and the report page
+  # is tested in Debian's Chromium through its chromedriver.
   have_lib libasound.so.2 || missing+=(libasound2)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 fi
 [ -n "$PY" ] || missing+=(python3)
 if [ -n "$PY" ] && ! "$PY" -c 'import ensurepip, venv' 2>/dev/null; then

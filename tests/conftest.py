@@ -2,7 +2,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
+
+from helpers import SCRIPT
+from voiceprep.audio import load_audio
+from voiceprep.speech import Speaker
 
 
 @pytest.fixture
@@ -10,3 +15,12 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "home"
     monkeypatch.setenv("VOICEPREP_HOME", str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def spoken_answer(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
+    """SCRIPT spoken by eSpeak NG, as 16 kHz mono int16 samples."""
+    path = tmp_path_factory.mktemp("speech") / "answer.wav"
+    Speaker().render(SCRIPT, path)
+    audio = load_audio(path)
+    return np.clip(audio * 32768, -32768, 32767).astype(np.int16)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import wave
 from pathlib import Path
+
+import numpy as np
 
 from voiceprep.schema import Word
 from voiceprep.tokens import Token, from_text, from_words
@@ -106,3 +109,21 @@ def word_error_rate(reference: list[str], hypothesis: list[str]) -> float:
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ref != hyp))
         previous = current
     return previous[-1] / max(1, len(reference))
+
+
+SCRIPT = (
+    "At my last company I owned the fraud model for card payments. "
+    "We moved from simple rules to gradient boosting because the rules missed new attack patterns. "
+    "I cut the latency from four hundred and eighty milliseconds to ninety five milliseconds, "
+    "and we reduced the cost per prediction by forty percent. "
+    "After launch we saw data drift, so I rolled back within two hours and retrained on fresh labels."
+)
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int = 16000) -> Path:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(samples.astype("<i2").tobytes())
+    return path

@@ -12,7 +12,7 @@ import html
 from .analysis import clock
 from .numbers import describe
 from .progress import METRICS, Attempt, Comparison, Progress, Trend
-from .report import headline_rows
+from .report import format_figure, headline_rows
 from .schema import Report
 
 LOW_CONFIDENCE = 0.5
@@ -107,7 +107,7 @@ def _page(title: str, body: str) -> str:
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         # No request may leave the page: only the file's own audio and inline content.
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "media-src 'self' file: data: blob:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
         f"<title>{_e(title)}</title><style>{CSS}</style></head>"
         f"<body><main>{body}</main><script>{SCRIPT}</script></body></html>\n"
@@ -290,22 +290,13 @@ def format_html(report: Report, audio_url: str = "answer.wav") -> str:
     return _page(f"{report.question_id} · voiceprep", "\n".join(body))
 
 
-def _fmt(value: float | None, metric: str) -> str:
-    if value is None:
-        return "-"
-    if metric == "duration_s":
-        return clock(value)
-    if metric == "rubric_share":
-        return f"{value:.0f}%"
-    return f"{value:.1f}" if value != int(value) else f"{int(value)}"
-
-
 def _trend_rows(trends: list[Trend]) -> str:
     rows = []
     for t in trends:
         change = "" if t.change is None else (f"{t.change:+.1f}" if t.metric != "duration_s" else f"{t.change:+.0f} s")
         rows.append(
-            f"<tr><td>{_e(t.label)}</td><td>{_fmt(t.first, t.metric)}</td><td>{_fmt(t.last, t.metric)}</td>"
+            f"<tr><td>{_e(t.label)}</td><td>{format_figure(t.first, t.metric)}</td>"
+            f"<td>{format_figure(t.last, t.metric)}</td>"
             f'<td>{_e(change)}</td><td class="{t.verdict}">{_e(t.verdict)}</td></tr>'
         )
     return (
@@ -372,10 +363,12 @@ def progress_chart(attempts: list[Attempt], metric: str, width: int = 900, heigh
     for (px, py), v, a in zip(points, known, [a for a in attempts if a.value(metric) is not None], strict=True):
         out.append(
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="#1e7fd6"><title>{_e(a.session)}: '
-            f"{_e(_fmt(v, metric))}</title></circle>"
+            f"{_e(format_figure(v, metric))}</title></circle>"
         )
     out.append(f'<text x="{left}" y="{height - 4}">first</text><text x="{right - 24}" y="{height - 4}">latest</text>')
-    out.append(f'<text x="4" y="{y(top) + 10:.1f}">{_e(_fmt(top, metric))}</text><text x="4" y="{y0:.1f}">0</text>')
+    out.append(
+        f'<text x="4" y="{y(top) + 10:.1f}">{_e(format_figure(top, metric))}</text><text x="4" y="{y0:.1f}">0</text>'
+    )
     out.append("</svg>")
     return '<div class="chart">' + "".join(out) + "</div>"
 
@@ -386,7 +379,7 @@ def format_progress_html(result: Progress) -> str:
     for a in result.attempts:
         rows.append(
             f"<tr><td>{_e(a.created_at)}</td><td>{_e(a.question_id)}</td><td>{clock(a.duration_s)}</td>"
-            f"<td>{_fmt(a.wpm, 'wpm')}</td><td>{_fmt(a.fillers_per_min, 'fillers_per_min')}</td>"
+            f"<td>{format_figure(a.wpm, 'wpm')}</td><td>{format_figure(a.fillers_per_min, 'fillers_per_min')}</td>"
             f"<td>{a.numbers} ({a.measured} measured)</td><td>{a.rubric_covered}/{a.rubric_points}</td></tr>"
         )
     body = [

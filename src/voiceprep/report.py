@@ -386,7 +386,8 @@ def format_text_evaluation(e: TextEvaluation) -> str:
     )
 
 
-def _figure(value: float | None, metric: str) -> str:
+def format_figure(value: float | None, metric: str) -> str:
+    """One headline figure as people read it: 1:05, 42%, 3.5, 7."""
     if value is None:
         return "-"
     if metric == "duration_s":
@@ -401,7 +402,7 @@ def _trend_table(trends: list[Trend], style: Style) -> str:
     for t in trends:
         verdict = {"better": style.good, "worse": style.bad}.get(t.verdict, lambda x: x)(t.verdict)
         change = "" if t.change is None else (f"{t.change:+.0f} s" if t.metric == "duration_s" else f"{t.change:+.1f}")
-        rows.append([t.label, _figure(t.first, t.metric), _figure(t.last, t.metric), change, verdict])
+        rows.append([t.label, format_figure(t.first, t.metric), format_figure(t.last, t.metric), change, verdict])
     return format_table(["figure", "first", "last", "change", "verdict"], rows)
 
 
@@ -414,8 +415,8 @@ def format_progress(result: Progress, style: Style = Style()) -> str:
             a.created_at[:16].replace("T", " "),
             a.question_id,
             clock(a.duration_s),
-            _figure(a.wpm, "wpm"),
-            _figure(a.fillers_per_min, "fillers_per_min"),
+            format_figure(a.wpm, "wpm"),
+            format_figure(a.fillers_per_min, "fillers_per_min"),
             f"{a.numbers} ({a.measured})",
             f"{a.rubric_covered}/{a.rubric_points}",
         ]

@@ -1,0 +1,124 @@
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from helpers import run_cli, words_from
+from voiceprep import analysis
+from voiceprep.html import format_compare_html, format_html, format_progress_html
+from voiceprep.progress import attempt, compare, progress
+from voiceprep.questions import Library
+from voiceprep.report import format_markdown
+from voiceprep.store import Store
+
+QID = "reduce-inference-cost"
+ANSWERS = [
+    # slow, vague, no numbers, two fillers
+    ("Um, we would probably use a smaller model, uh, for easy things.", 4.0, 0.9),
+    # routing and caching, one measured figure
+    (
+        "We added a router that sends easy queries to a smaller model and we cached prompts, cutting cost by 40%.",
+        60,
+        0.45,
+    ),
+    # routing, caching, batching, before and after
+    (
+        "I built a router that sends easy queries to a smaller model, cached prompts and responses, batched offline "
+        "jobs and held quality on our eval set, cutting cost per conversation from $0.18 to $0.04.",
+        95,
+        0.4,
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def question():
+    return Library.load(None).find(QID)[1]
+
+
+def make_report(question, text: str, duration: float, step: float):
+    return analysis.analyze(words_from(text, step=step), question, "ml-engineer", duration_s=duration, source="test")
+
+
+@pytest.fixture
+def store_with_attempts(tmp_path: Path, question) -> Store:
+    store = Store(tmp_path)
+    for day, (text, duration, step) in enumerate(ANSWERS, 1):
+        session = store.create(QID, "ml-engineer", "practice", now=datetime(2026, 11, day, 9, 0, 0))
+        report = make_report(question, text, duration, step).model_copy(update={"created_at": f"2026-11-0{day}T09:00"})
+        session.save_report(report, format_markdown(report), format_html(report))
+        session.update(status="analysed")
+    return store
+
+
+def test_trends_over_three_attempts(question) -> None:
+    attempts = [attempt(f"s{k}", make_report(question, *a)) for k, a in enumerate(ANSWERS)]
+    result = progress(attempts)
+    verdicts = {t.metric: t.verdict for t in result.overall}
+    assert verdicts["fillers_per_min"] == "better"  # 2 fillers, then none
+    assert verdicts["rubric_share"] == "better"
+    assert verdicts["measured"] == "better"
+    assert verdicts["duration_s"] == "better"  # 4 s, then inside the 90-180 s target
+    rubric = next(t for t in result.overall if t.metric == "rubric_share")
+    assert rubric.first < rubric.last
+    assert list(result.by_question) == [QID]
+
+
+def test_compare_lists_points_gained_and_lost(question) -> None:
+    a = make_report(question, *ANSWERS[1])
+    b = make_report(question, *ANSWERS[2])
+    result = compare("a", a, "b", b)
+    assert "Batch inference where latency permits" in result.gained
+    assert result.lost == []
+    assert {t.metric: t.verdict for t in result.changes}["measured"] in {"better", "steady"}
+    back = compare("b", b, "a", a)
+    assert back.lost == result.gained and back.gained == []
+
+
+def test_html_page_is_self_contained(question) -> None:
+    report = make_report(question, *ANSWERS[2])
+    page = format_html(report)
+    assert "http://" not in page and "https://" not in page and "<link" not in page
+    assert "Content-Security-Policy" in page
+    assert page.count('class="w') == report.word_count
+    assert 'src="answer.wav"' in page
+    assert 'class="w measured"' in page  # the before-and-after is marked as a measured outcome
+    compare_page = format_compare_html(compare("a", report, "b", report), report, report, "a.wav", "b.wav")
+    assert compare_page.count("<audio") == 2
+    progress_page = format_progress_html(progress([attempt("x", report)]))
+    assert "<svg" in progress_page and "http" not in progress_page.replace("http-equiv", "")
+
+
+def test_cli_progress_compare_and_filters(store_with_attempts: Store) -> None:
+    env = {"VOICEPREP_HOME": str(store_with_attempts.home)}
+    result = run_cli("progress", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [a["session"][:8] for a in data["attempts"]] == ["20261101", "20261102", "20261103"]
+    text = run_cli("progress", env=env)
+    assert "3 attempts" in text.stdout and "better" in text.stdout
+    assert (store_with_attempts.home / "progress.html").is_file()
+
+    ids = [s.id for s in store_with_attempts.sessions()]
+    cmp = run_cli("compare", ids[1], ids[2], env=env)
+    assert cmp.returncode == 0, cmp.stderr
+    assert "+ Batch inference where latency permits" in cmp.stdout
+    assert " | " in cmp.stdout  # transcripts side by side
+
+    since = run_cli("sessions", "--since", "2026-11-02", "--json", env=env)
+    assert [r["session"] for r in json.loads(since.stdout)] == ids[1:]
+    until = run_cli("sessions", "--until", "2026-11-01", "--json", env=env)
+    assert [r["session"] for r in json.loads(until.stdout)] == ids[:1]
+    bad = run_cli("sessions", "--since", "last week", env=env)
+    assert bad.returncode == 2 and "not a date" in bad.stderr
+
+
+def test_compare_refuses_two_different_questions(store_with_attempts: Store, question) -> None:
+    other = store_with_attempts.create("rag-at-scale", "ml-engineer", "practice")
+    q = Library.load(None).find("rag-at-scale")[1]
+    report = make_report(q, "Chunk the documents and rerank.", 10, 0.4)
+    other.save_report(report, format_markdown(report), format_html(report))
+    first = store_with_attempts.sessions()[0].id
+    result = run_cli("compare", first, other.id, env={"VOICEPREP_HOME": str(store_with_attempts.home)})
+    assert result.returncode == 2 and "different questions" in result.stderr

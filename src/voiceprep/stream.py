@@ -17,7 +17,7 @@ import numpy as np
 
 from .audio import SAMPLE_RATE, FloatArray, Int16Array, VoiceDetector
 from .schema import Transcript, Word
-from .transcribe import MAX_CHUNK_S, Transcriber, speech_spans
+from .transcribe import CONTEXT_WORDS, MAX_CHUNK_S, Transcriber, speech_spans
 
 MIN_CHUNK_S = 8.0  # while the worker is busy: shorter chunks lose context and cost a window each
 IDLE_CHUNK_S = 3.0  # while it is idle: cut at the next pause, so little is left when the answer ends
@@ -110,7 +110,9 @@ class StreamingTranscriber:
         if len(audio):
             spans = speech_spans(audio)
             if spans:
-                words, dropped = transcriber.transcribe_covering(audio, 0, len(audio), spans)
+                with self._lock:
+                    context = " ".join(w.text for w in self._words[-CONTEXT_WORDS:]) or None
+                words, dropped = transcriber.transcribe_covering(audio, 0, len(audio), spans, context)
                 offset = start / SAMPLE_RATE
                 words = [
                     w.model_copy(update={"start": round(w.start + offset, 3), "end": round(w.end + offset, 3)})

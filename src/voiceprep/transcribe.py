@@ -184,15 +184,21 @@ class Transcriber:
             faster_whisper_version=getattr(faster_whisper, "__version__", ""),
         )
 
-    def transcribe_chunk(self, audio: FloatArray, offset_s: float = 0.0) -> tuple[list[Word], list[str]]:
+    def transcribe_chunk(
+        self, audio: FloatArray, offset_s: float = 0.0, context: str | None = None
+    ) -> tuple[list[Word], list[str]]:
         """Words of one stretch of audio (at most one 30 s window), times shifted by ``offset_s``.
 
-        Returns the words and the text of segments dropped as hallucinations.
+        ``context`` is what was said just before (the previous chunk's last words): the plain
+        pass is prompted with it, as Whisper conditions each window on the one before, so a
+        chunk cut at a pause does not start from nothing. Returns the words and the text of
+        segments dropped as hallucinations.
         """
         s = self.settings
         if not s.filler_pass:
             return self._decode(audio, offset_s, s.initial_prompt, s.condition_on_previous_text)
-        words, dropped = self._decode(audio, offset_s, None, s.condition_on_previous_text)
+        plain_prompt = context if s.condition_on_previous_text else None
+        words, dropped = self._decode(audio, offset_s, plain_prompt, s.condition_on_previous_text)
         prompted, _ = self._decode(audio, offset_s, s.initial_prompt or FILLER_PROMPT, False)
         return merge_filled_pauses(words, prompted), dropped
 
@@ -233,7 +239,7 @@ class Transcriber:
         return words, dropped
 
     def transcribe_covering(
-        self, audio: FloatArray, start: int, end: int, spans: list[tuple[int, int]]
+        self, audio: FloatArray, start: int, end: int, spans: list[tuple[int, int]], context: str | None = None
     ) -> tuple[list[Word], list[str]]:
         """Transcribe audio[start:end], again from the last word while speech is left unheard.
 
@@ -245,7 +251,10 @@ class Transcriber:
         dropped: list[str] = []
         position = start
         for _ in range(MAX_RETRIES + 1):
-            new_words, new_dropped = self.transcribe_chunk(audio[position:end], offset_s=position / SAMPLE_RATE)
+            said = " ".join(w.text for w in words[-CONTEXT_WORDS:]) if words else context
+            new_words, new_dropped = self.transcribe_chunk(
+                audio[position:end], offset_s=position / SAMPLE_RATE, context=said or None
+            )
             if words and new_words:
                 # the retry starts a little before the last word: keep only what follows it
                 new_words = [w for w in new_words if w.start >= words[-1].end - 0.05]
@@ -261,6 +270,16 @@ class Transcriber:
             if left < MIN_UNHEARD_S * SAMPLE_RATE or (not new_words and stretched is None):
                 break
             position = max(position + 1, heard_until - int(0.2 * SAMPLE_RATE))
+        # Speech inside the chunk that no word covers: Whisper skipped it (prompted with
+        # what came before, it has been seen to jump to the end of a chunk). Listen to each
+        # such stretch on its own, without the prompt.
+        for gap_start, gap_end in unheard_stretches(spans, words, start, end):
+            lo, hi = max(start, gap_start - GAP_PAD), min(end, gap_end + GAP_PAD)
+            extra, extra_dropped = self.transcribe_chunk(audio[lo:hi], offset_s=lo / SAMPLE_RATE)
+            taken = [(w.start, w.end) for w in words]
+            words += [w for w in extra if all(w.end <= a + 0.05 or w.start >= b - 0.05 for a, b in taken)]
+            dropped += extra_dropped
+        words.sort(key=lambda w: (w.start, w.end))
         return words, dropped
 
     def transcribe(self, audio: FloatArray) -> Transcript:
@@ -279,7 +298,8 @@ class Transcriber:
         else:
             spans = speech_spans(audio)
         for start, end in chunk_spans(spans, len(audio)) if self.settings.chunked else []:
-            chunk_words, chunk_dropped = self.transcribe_covering(audio, start, end, spans)
+            context = " ".join(w.text for w in words[-CONTEXT_WORDS:]) or None
+            chunk_words, chunk_dropped = self.transcribe_covering(audio, start, end, spans, context)
             words += chunk_words
             dropped += chunk_dropped
         return Transcript(
@@ -313,6 +333,8 @@ CHUNK_PAD_S = 0.4
 MAX_RETRIES = 3
 MIN_UNHEARD_S = 1.0
 MAX_WORD_S = 2.5  # no spoken word lasts this long
+CONTEXT_WORDS = 40  # of the previous chunk, given as the next chunk's prompt
+GAP_PAD = int(0.3 * SAMPLE_RATE)
 
 
 def speech_spans(audio: FloatArray) -> list[tuple[int, int]]:
@@ -323,6 +345,24 @@ def speech_spans(audio: FloatArray) -> list[tuple[int, int]]:
         return []
     found = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=300, speech_pad_ms=200))
     return [(int(s["start"]), int(s["end"])) for s in found]
+
+
+def unheard_stretches(spans: list[tuple[int, int]], words: list[Word], start: int, end: int) -> list[tuple[int, int]]:
+    """Stretches of speech between ``start`` and ``end``, at least MIN_UNHEARD_S long, that no word covers."""
+    covered = sorted((int((w.start - 0.3) * SAMPLE_RATE), int((w.end + 0.3) * SAMPLE_RATE)) for w in words)
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        s, e = max(s, start), min(e, end)
+        cursor = s
+        for a, b in covered:
+            if b <= cursor or a >= e:
+                continue
+            if a > cursor:
+                out.append((cursor, a))
+            cursor = max(cursor, b)
+        if cursor < e:
+            out.append((cursor, e))
+    return [(a, b) for a, b in out if b - a >= MIN_UNHEARD_S * SAMPLE_RATE]
 
 
 def unheard_speech(spans: list[tuple[int, int]], start: int, end: int) -> int:

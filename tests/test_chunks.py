@@ -1,0 +1,55 @@
+"""The pure parts of chunked transcription: where to cut, what was left unheard, how passes merge."""
+
+import itertools
+
+from voiceprep.schema import Word
+from voiceprep.transcribe import chunk_spans, merge_filled_pauses, unheard_speech, unheard_stretches
+
+SR = 16000
+
+
+def s(seconds: float) -> int:
+    return int(seconds * SR)
+
+
+def test_short_audio_is_one_chunk() -> None:
+    assert chunk_spans([(s(1), s(5))], s(20)) == [(0, s(20))]
+    assert chunk_spans([], 0) == []
+
+
+def test_long_audio_is_cut_in_pauses_and_chunks_do_not_overlap() -> None:
+    spans = [(s(k * 6), s(k * 6 + 5)) for k in range(10)]  # 5 s of speech every 6 s, 60 s in all
+    chunks = chunk_spans(spans, s(60), max_chunk_s=25)
+    assert len(chunks) >= 3
+    assert all(e - b <= s(25) for b, e in chunks)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(chunks))
+    # every stretch of speech lies whole inside one chunk
+    for b, e in spans:
+        assert any(cb <= b and e <= ce for cb, ce in chunks)
+
+
+def test_speech_longer_than_a_chunk_is_still_covered() -> None:
+    chunks = chunk_spans([(0, s(60))], s(60), max_chunk_s=25)
+    assert chunks[0][0] == 0 and chunks[-1][1] == s(60)
+    assert all(e - b <= s(25) for b, e in chunks)
+
+
+def word(text: str, start: float, end: float) -> Word:
+    return Word(text=text, start=start, end=end)
+
+
+def test_unheard_stretches_find_skipped_speech_inside_a_chunk() -> None:
+    spans = [(s(0), s(10))]
+    words = [word("a", 0.0, 0.5), word("b", 0.6, 1.0), word("c", 8.0, 8.5)]
+    assert unheard_stretches(spans, words, 0, s(10)) == [(s(1.3), s(7.7)), (s(8.8), s(10))]
+    assert unheard_speech(spans, s(5), s(20)) == s(5)
+    # a gap shorter than a second is a pause, not skipped speech
+    close = [word("a", 0.0, 4.5), word("b", 5.2, 9.9)]
+    assert unheard_stretches(spans, close, 0, s(10)) == []
+
+
+def test_merge_takes_words_from_the_plain_pass_and_pauses_from_the_prompted_one() -> None:
+    plain = [word("Montreal", 0.0, 0.6), word("uh", 0.7, 0.9), word("forced", 1.5, 2.0)]
+    prompted = [word("Montreal,", 0.0, 0.6), word("um,", 0.7, 1.0), word("uh,", 1.0, 1.4), word("forced", 1.5, 2.0)]
+    merged = merge_filled_pauses(plain, prompted)
+    assert [w.text for w in merged] == ["Montreal", "um,", "uh,", "forced"]

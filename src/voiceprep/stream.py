@@ -17,7 +17,7 @@ import numpy as np
 
 from .audio import SAMPLE_RATE, FloatArray, Int16Array, VoiceDetector
 from .schema import Transcript, Word
-from .transcribe import CONTEXT_WORDS, MAX_CHUNK_S, Transcriber, speech_spans
+from .transcribe import MAX_CHUNK_S, Transcriber, context_of, speech_spans
 
 MIN_CHUNK_S = 8.0  # while the worker is busy: shorter chunks lose context and cost a window each
 IDLE_CHUNK_S = 3.0  # while it is idle: cut at the next pause, so little is left when the answer ends
@@ -111,7 +111,7 @@ class StreamingTranscriber:
             spans = speech_spans(audio)
             if spans:
                 with self._lock:
-                    context = " ".join(w.text for w in self._words[-CONTEXT_WORDS:]) or None
+                    context = context_of(self._words)
                 words, dropped = transcriber.transcribe_covering(audio, 0, len(audio), spans, context)
                 offset = start / SAMPLE_RATE
                 words = [

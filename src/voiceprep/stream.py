@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
 import numpy as np
@@ -46,7 +47,8 @@ class StreamingTranscriber:
         self._idle_min = int(min(IDLE_CHUNK_S, min_chunk_s) * SAMPLE_RATE)
         self._working = False
         self._max = int(max_chunk_s * SAMPLE_RATE)
-        self._blocks: list[Int16Array] = []
+        self._blocks: deque[Int16Array] = deque()  # audio not yet transcribed, from sample self._kept_from on
+        self._kept_from = 0
         self._total = 0
         self._cuts: list[int] = []  # where chunks end, in samples, decided as audio arrives
         self._committed = 0  # samples already transcribed
@@ -98,10 +100,26 @@ class StreamingTranscriber:
     # ------------------------------------------------------------ worker thread
 
     def _audio(self, start: int, end: int) -> FloatArray:
+        """Samples [start, end) as float32; audio before ``start`` is no longer needed and let go.
+
+        Only untranscribed audio is kept, so a 30-minute file is never copied whole per chunk.
+        """
         with self._lock:
-            data = np.concatenate(self._blocks) if len(self._blocks) > 1 else self._blocks[0]
-            self._blocks = [data]
-        return (data[start:end].astype(np.float32) / 32768.0).astype(np.float32)
+            blocks, position = self._blocks, self._kept_from
+            while blocks and position + len(blocks[0]) <= start:
+                position += len(blocks[0])
+                blocks.popleft()
+            self._kept_from = position
+            needed: list[Int16Array] = []
+            reach = position
+            for block in blocks:
+                if reach >= end:
+                    break
+                needed.append(block)
+                reach += len(block)
+        data = np.concatenate(needed) if needed else np.zeros(0, np.int16)
+        data = data[start - position : end - position]
+        return (data.astype(np.float32) / 32768.0).astype(np.float32)
 
     def _transcribe(self, start: int, end: int) -> None:
         transcriber = self._get_transcriber()

@@ -14,7 +14,6 @@ from .tokens import Token
 # um, uh, er, erm, ah, hm, hmm. Not "mm" or "mhm": a back-channel "yes", or how Whisper
 # writes a word cut off after its first sound ("m- Montreal").
 FILLED_PAUSE = re.compile(r"^(u+m+|u+h+m*|e+r+m*|a+h+|h+m+)$")
-_NOT_FILLED_PAUSE: set[str] = set()
 
 # Words after which "like" is a verb, a preposition or a comparison, never a filler.
 _LIKE_BEFORE = {
@@ -273,7 +272,7 @@ def find_fillers(tokens: list[Token]) -> list[Filler]:
     while i < n:
         word = tokens[i].norm
         nxt = tokens[i + 1].norm if i + 1 < n else ""
-        if FILLED_PAUSE.match(word) and word not in _NOT_FILLED_PAUSE:
+        if FILLED_PAUSE.match(word):
             out.append(_filler(tokens, i, i + 1, "filled_pause"))
         elif word == "you" and nxt == "know" and _you_know(tokens, i):
             out.append(_filler(tokens, i, i + 2, "discourse"))

@@ -326,9 +326,6 @@ def _rates(r: Rates) -> str:
     return f"precision {_pct(r.precision)}  recall {_pct(r.recall)}  F1 {_pct(r.f1)}"
 
 
-CLIP_COLUMNS = ["clip", "secs", "WER", "fillers ref/found/aligned", "numbers ref/found/ok", "RTF"]
-
-
 def format_clip_header() -> str:
     return f"{'clip':<44} {'secs':>5} {'WER':>6} {'fillers r/f/a':>14} {'numbers r/f/ok':>15} {'RTF':>6}"
 

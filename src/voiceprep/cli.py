@@ -57,6 +57,7 @@ from .report import (
     format_text_analysis,
     format_text_evaluation,
     to_json,
+    word_mark,
 )
 from .schema import Report, Transcript, Word
 from .store import Session, Store, resolve_home, write_text
@@ -617,7 +618,6 @@ def cmd_replay(args: argparse.Namespace, console: Console) -> int:
     if start >= len(samples):
         raise VoiceprepError(f"--from {args.start:g} is past the end of the answer ({len(samples) / rate:.1f} s)")
     words = [w for w in (report.words if report else []) if w.end > args.start]
-    filler_spans = report.fillers if report else []
     shown = 0
     column = 0
 
@@ -626,8 +626,7 @@ def cmd_replay(args: argparse.Namespace, console: Console) -> int:
         now = args.start + position
         while shown < len(words) and words[shown].start <= now:
             w = words[shown]
-            middle = (w.start + w.end) / 2
-            filler = any(f.start - 1e-6 <= middle <= f.end + 1e-6 for f in filler_spans)
+            filler = report is not None and word_mark(report, w) == "filler"
             text = console.style.warn(f"{{{w.text}}}") if filler else w.text
             width = len(w.text) + (2 if filler else 0)
             if column and column + width + 1 > 86:

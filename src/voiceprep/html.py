@@ -12,7 +12,7 @@ import html
 from .analysis import clock
 from .numbers import describe
 from .progress import METRICS, Attempt, Comparison, Progress, Trend
-from .report import format_figure, headline_rows
+from .report import format_figure, headline_rows, word_mark
 from .schema import Report
 
 LOW_CONFIDENCE = 0.5
@@ -116,20 +116,13 @@ def _page(title: str, body: str) -> str:
 
 def _word_marks(report: Report) -> list[str]:
     """The CSS classes of each word: filler, number, measured, low."""
+    css = {"filler": "filler", "quantified": "measured", "number": "number", "": ""}
     marks = []
     for w in report.words:
-        middle = (w.start + w.end) / 2
-        classes = ["w"]
-        if any(f.start - 1e-6 <= middle <= f.end + 1e-6 for f in report.fillers):
-            classes.append("filler")
-        else:
-            for n in report.numbers:
-                if n.start - 1e-6 <= middle <= n.end + 1e-6:
-                    classes.append("measured" if n.quantified else "number")
-                    break
+        classes = ["w", css[word_mark(report, w)]]
         if w.probability < LOW_CONFIDENCE:
             classes.append("low")
-        marks.append(" ".join(classes))
+        marks.append(" ".join(c for c in classes if c))
     return marks
 
 

@@ -47,9 +47,22 @@ class Style:
         return self._wrap("1;36", text)
 
 
-def _inside(word: Word, span: Span) -> bool:
+def word_mark(report: Report, word: Word) -> str:
+    """What a transcript word is: 'filler', 'quantified' (a measured outcome), 'number' or ''.
+
+    A word belongs to a filler or number when its middle falls inside that span.
+    """
     middle = (word.start + word.end) / 2
-    return span.start - 1e-6 <= middle <= span.end + 1e-6
+
+    def inside(span: Span) -> bool:
+        return span.start - 1e-6 <= middle <= span.end + 1e-6
+
+    if any(inside(f) for f in report.fillers):
+        return "filler"
+    for n in report.numbers:
+        if inside(n):
+            return "quantified" if n.quantified else "number"
+    return ""
 
 
 def _marked_words(report: Report) -> list[tuple[str, str]]:
@@ -57,15 +70,7 @@ def _marked_words(report: Report) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     pauses = {round(p.start, 3): p for p in report.pauses}
     for word in report.words:
-        mark = ""
-        if any(_inside(word, f) for f in report.fillers):
-            mark = "filler"
-        else:
-            for n in report.numbers:
-                if _inside(word, n):
-                    mark = "quantified" if n.quantified else "number"
-                    break
-        out.append((word.text, mark))
+        out.append((word.text, word_mark(report, word)))
         pause = pauses.get(round(word.end, 3))
         if pause is not None:
             out.append((f"‖ {pause.duration_s:.1f} s ‖", "pause"))

@@ -1,11 +1,13 @@
 import json
+from dataclasses import asdict
 
 import pytest
 
 from helpers import words_from
 from voiceprep import analysis
 from voiceprep.questions import Library
-from voiceprep.report import Style, format_json, format_markdown, format_text, format_transcript
+from voiceprep.report import Style, format_decoding, format_json, format_markdown, format_text, format_transcript
+from voiceprep.transcribe import FILLER_PROMPT, Settings
 
 TEXT = "Um, we cut p99 latency from 480ms to 95ms, you know, with two teams."
 
@@ -69,3 +71,13 @@ def test_json_report_has_the_stable_fields(report) -> None:
     assert set(data["pauses"][0]) >= {"start", "end"}
     assert set(data["rubric"][0]) >= {"point", "covered", "evidence"}
     assert data["filler_count"] == 2
+
+
+def test_format_decoding_names_the_settings_that_change_the_figures() -> None:
+    two_pass = format_decoding(asdict(Settings()))
+    assert two_pass.startswith("beam 5, plain + prompted pass") and repr(FILLER_PROMPT) in two_pass
+    assert two_pass.endswith("seed 0")
+    assert format_decoding(asdict(Settings.whisper_defaults())) == "beam 5, faster-whisper's own windowing, seed 0"
+    assert "one prompted pass" in format_decoding(asdict(Settings.single_pass()))
+    plain = Settings(initial_prompt=None, filler_pass=False, seed=None)
+    assert format_decoding(asdict(plain)) == "beam 5, one plain pass, unseeded"

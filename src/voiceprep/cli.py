@@ -397,8 +397,11 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
     )
     if args.beam_size:
         settings.beam_size = args.beam_size
-    if args.no_prompt:
+    if args.prompt is not None:
+        settings.initial_prompt = args.prompt
+    if args.no_prompt:  # no prompted decoding at all, not the filler pass with the built-in prompt
         settings.initial_prompt = None
+        settings.filler_pass = False
     if args.unseeded:
         settings.seed = None
     result = evaluate_audio(path, args.model, limit=args.limit, on_clip=progress, settings=settings)
@@ -668,6 +671,9 @@ def cmd_devices(args: argparse.Namespace, console: Console) -> int:
 # ---------------------------------------------------------------- parser
 
 
+MODEL_HELP = "tiny.en (default), base, or a CTranslate2 Whisper model folder"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="voiceprep",
@@ -700,7 +706,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=20.0,
         help="give up if no speech is heard within this many seconds; 0 waits (default 20)",
     )
-    p.add_argument("--model", help="tiny.en (default) or a CTranslate2 Whisper model folder")
+    p.add_argument("--model", help=MODEL_HELP)
     p.add_argument("--input-device", help="microphone: number or name from `voiceprep devices`")
     p.add_argument("--output-device", help="speaker: number or name from `voiceprep devices`")
     p.add_argument("--live", action="store_true", help="show the transcript while you speak")
@@ -711,13 +717,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--question", "-q", help="question id (needed for audio)")
     p.add_argument("--text", action="store_true", help="FILE is a plain transcript: fillers and numbers only")
     p.add_argument("--pack", help="pack name, or a pack file to use")
-    p.add_argument("--model", help="tiny.en (default) or a CTranslate2 Whisper model folder")
+    p.add_argument("--model", help=MODEL_HELP)
     p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
     p.add_argument("--no-save", action="store_true", help="do not keep a session for this analysis")
 
     p = add("eval", cmd_eval, "Measure transcription, fillers and numbers against reference transcripts.")
     p.add_argument("manifest", help="manifest.jsonl of audio clips, or transcript .json files (a file or folder)")
-    p.add_argument("--model", help="tiny.en (default) or a CTranslate2 Whisper model folder")
+    p.add_argument("--model", help=MODEL_HELP)
     p.add_argument("--limit", type=int, help="only the first N clips")
     p.add_argument(
         "--defaults",
@@ -725,7 +731,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="decode with faster-whisper's defaults (no prompt, no chunks) to compare",
     )
     p.add_argument("--beam-size", type=int, help="beam size (default 5)")
-    p.add_argument("--no-prompt", action="store_true", help="leave out the filler prompt")
+    prompt = p.add_mutually_exclusive_group()
+    prompt.add_argument("--prompt", metavar="TEXT", help="filler prompt to measure instead of the built-in one")
+    prompt.add_argument("--no-prompt", action="store_true", help="leave out the filler prompt (one plain decoding)")
     p.add_argument(
         "--unseeded", action="store_true", help="do not seed the sampling of retried decodings (not repeatable)"
     )

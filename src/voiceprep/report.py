@@ -345,6 +345,23 @@ def format_clip_row(c: ClipScore) -> str:
     )
 
 
+def format_decoding(settings: dict[str, object]) -> str:
+    """How a transcript was decoded, in a few words: the settings that change its figures."""
+    prompt = settings.get("initial_prompt")
+    if not settings.get("chunked", True):
+        passes = "faster-whisper's own windowing"
+    elif settings.get("filler_pass"):
+        passes = "plain + prompted pass"
+    else:
+        passes = "one prompted pass" if prompt else "one plain pass"
+    parts = [f"beam {settings.get('beam_size')}", passes]
+    if prompt:
+        parts.append(f"prompt {str(prompt)!r}")
+    seed = settings.get("seed")
+    parts.append("unseeded" if seed is None else f"seed {seed}")
+    return ", ".join(parts)
+
+
 def format_audio_totals(e: AudioEvaluation) -> str:
     total_s = sum(c.duration_s for c in e.clips)
     fillers = sum(c.fillers_ref for c in e.clips)
@@ -352,7 +369,7 @@ def format_audio_totals(e: AudioEvaluation) -> str:
     return "\n".join(
         [
             "",
-            f"{len(e.clips)} clips, {total_s:.0f} s, model {e.model} (beam {e.settings.get('beam_size')})",
+            f"{len(e.clips)} clips, {total_s:.0f} s, model {e.model} ({format_decoding(e.settings)})",
             f"  content WER      {_pct(e.content_wer)}",
             f"  fillers (counts) {_rates(e.fillers)}   ({fillers} in the references)",
             f"  fillers (placed) {_rates(e.fillers_aligned)}",

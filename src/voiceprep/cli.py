@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +21,6 @@ from .audio import (
     SAMPLE_RATE,
     DevicePlayer,
     DeviceRecorder,
-    Level,
     StopRules,
     Take,
     WavStreamWriter,
@@ -44,7 +43,6 @@ from .html import format_compare_html, format_html, format_progress_html
 from .progress import attempt, compare, progress
 from .questions import Library, Pack, Question
 from .report import (
-    Style,
     format_audio_totals,
     format_clip_header,
     format_clip_row,
@@ -62,6 +60,7 @@ from .report import (
 from .schema import Report, Transcript, Word
 from .store import Session, Store, resolve_home, write_text
 from .stream import StreamingTranscriber, transcribe_streaming
+from .terminal import Console, Meter, ProgressBar, wait_for_enter
 from .transcribe import Settings, Transcriber, resolve_model
 
 STOP_REASONS = {
@@ -71,21 +70,6 @@ STOP_REASONS = {
     "interrupt": "stopped with Ctrl-C",
     "no_speech": "no speech was heard",
 }
-
-
-class Console:
-    """Where human-readable output goes: stdout normally, stderr when stdout carries JSON."""
-
-    def __init__(self, json_mode: bool = False):
-        self.out: TextIO = sys.stderr if json_mode else sys.stdout
-        self.err: TextIO = sys.stderr
-        self.style = Style(color=self.out.isatty() and "NO_COLOR" not in os.environ)
-
-    def say(self, text: str = "") -> None:
-        print(text, file=self.out, flush=True)
-
-    def note(self, text: str) -> None:
-        print(text, file=self.err, flush=True)
 
 
 # ---------------------------------------------------------------- helpers
@@ -178,73 +162,6 @@ def _show_report(console: Console, args: argparse.Namespace, report: Report, ses
         raise NoSpeechError(f"no speech was heard in {analysis.clock(report.duration_s)} of audio{where}")
 
 
-class Meter:
-    """A one-line live timer and level meter, redrawn on stderr; lines can be printed above it."""
-
-    def __init__(self, stream: TextIO, limit: float, hint: str):
-        self.stream = stream
-        self.limit = limit
-        self.hint = hint
-        self._last = -1.0
-        self._line = ""
-        self._lock = threading.Lock()
-
-    def above(self, text: str) -> None:
-        """Print a line above the meter (the live transcript), then redraw the meter."""
-        with self._lock:
-            self.stream.write("\r\033[K" + text + "\n" + self._line)
-            self.stream.flush()
-
-    def __call__(self, level: Level) -> None:
-        if level.seconds - self._last < 0.1:
-            return
-        self._last = level.seconds
-        filled = int(max(0.0, min(1.0, (level.db + 60) / 60)) * 20)
-        bar = "█" * filled + "·" * (20 - filled)
-        dot = "●" if level.voiced else "○"
-        line = (
-            f"\r  {dot} {analysis.clock(level.seconds)} / {analysis.clock(self.limit)}  {bar}  "
-            f"{max(level.db, -99):4.0f} dB  {self.hint}"
-        )
-        with self._lock:
-            self._line = line
-            self.stream.write(line)
-            self.stream.flush()
-
-    def done(self) -> None:
-        with self._lock:
-            self._line = ""
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-
-
-class ProgressBar:
-    """Transcription progress of a long file, on one line of stderr."""
-
-    def __init__(self, stream: TextIO):
-        self.stream = stream
-
-    def __call__(self, done_s: float, total_s: float) -> None:
-        share = done_s / total_s if total_s else 1.0
-        bar = "█" * int(30 * share) + "·" * (30 - int(30 * share))
-        self.stream.write(
-            f"\r  transcribing {bar} {100 * share:3.0f}%  {analysis.clock(done_s)} / {analysis.clock(total_s)}"
-        )
-        self.stream.flush()
-
-    def done(self) -> None:
-        self.stream.write("\r\033[K")
-        self.stream.flush()
-
-
-def _wait_for_enter(stop: threading.Event) -> None:
-    try:
-        sys.stdin.readline()
-    except (OSError, ValueError):
-        return
-    stop.set()
-
-
 # ---------------------------------------------------------------- commands
 
 
@@ -279,7 +196,7 @@ def cmd_practice(args: argparse.Namespace, console: Console) -> int:
     interactive = sys.stdin.isatty()
     stop = threading.Event()
     if interactive:
-        threading.Thread(target=_wait_for_enter, args=(stop,), daemon=True).start()
+        threading.Thread(target=wait_for_enter, args=(stop,), daemon=True).start()
         how = "press Enter when you have finished"
     else:
         how = f"ends after {rules.silence_seconds:g} s of silence or at {analysis.clock(rules.max_seconds)}"

@@ -75,6 +75,10 @@ def test_whisper_split_hundreds_rejoin_only_with_a_unit() -> None:
         ("p ninety five", "p95"),
         ("two million transactions", "2,000,000 transactions"),
         ("four pounds", "£4"),
+        ("four pounds a day", "£4 per day"),
+        ("2k requests per second", "2,000 requests per second"),
+        ("50,000 times a day", "50,000 per day"),
+        ("two thousand and nineteen", "2019"),
     ],
 )
 def test_describe(text: str, shown: str) -> None:
@@ -119,7 +123,8 @@ def test_several_numbers_in_order_with_offsets() -> None:
     found = find_numbers(toks(text))
     assert [n.kind for n in found] == ["percent", "rate", "count"]
     assert text[int(found[0].start) : int(found[0].end)] == "70%"
-    assert found[1].value == 4000 and found[1].unit == "per month"
+    assert found[1].value == 4000 and found[1].unit == "USD per month"
+    assert describe(found[1]) == "$4,000 per month"
 
 
 def test_comma_separates_numbers() -> None:

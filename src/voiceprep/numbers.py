@@ -406,8 +406,9 @@ def _parse(tokens: list[Token], i: int) -> _Parsed | None:
     # rates: "2,000 requests per second", "50,000 times a day", "200 a day"
     k = parsed.end
     if k + 1 < n and (words[k], words[k + 1]) in RATE_TAILS and not tokens[k - 1].clause_end:
-        noun = f"{parsed.unit} " if parsed.kind == "count" else ""
-        parsed.kind, parsed.unit, parsed.end = "rate", f"{noun}per {words[k + 1]}", k + 2
+        # the unit stays ("£4 per day", "2,000 requests per second"), but "times a day" is a frequency
+        head = f"{parsed.unit} " if parsed.unit and parsed.unit != "x" else ""
+        parsed.kind, parsed.unit, parsed.end = "rate", f"{head}per {words[k + 1]}", k + 2
     if parsed.kind == "weak":
         return None
     if (
@@ -473,6 +474,9 @@ def find_numbers(tokens: list[Token]) -> list[NumberMention]:
 
 
 def _amount(value: float, unit: str | None) -> str:
+    if unit and " per " in unit:  # "GBP per day": the amount in its own unit, then the rate
+        head, tail = unit.split(" per ", 1)
+        return f"{_amount(value, head)} per {tail}"
     number = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
     if unit in {"USD", "GBP", "EUR"}:
         symbol = {"USD": "$", "GBP": "£", "EUR": "€"}[unit]
@@ -490,6 +494,8 @@ def describe(mention: NumberMention) -> str:
     """A number as a reader wants it: '480 ms → 95 ms', '30%', '$0.04', '2,000,000 transactions'."""
     if mention.value is None:
         return mention.text
+    if mention.kind == "year":
+        return str(int(mention.value))
     if mention.from_value is not None:
         arrow = "→" if mention.kind == "change" else "to"
         return f"{_amount(mention.from_value, mention.unit)} {arrow} {_amount(mention.value, mention.unit)}"

@@ -78,6 +78,9 @@ def test_whisper_split_hundreds_rejoin_only_with_a_unit() -> None:
         ("four pounds a day", "£4 per day"),
         ("2k requests per second", "2,000 requests per second"),
         ("50,000 times a day", "50,000 per day"),
+        ("£30k a year", "£30,000 per year"),
+        ("twenty pence per request", "£0.20 per request"),
+        ("five per cent", "5%"),
         ("two thousand and nineteen", "2019"),
     ],
 )
@@ -92,7 +95,8 @@ def test_spelled_change() -> None:
 
 def test_money_change() -> None:
     n = one("from $0.18 to $0.04 per conversation")
-    assert (n.kind, n.value, n.unit) == ("change", 0.04, "USD")
+    assert (n.kind, n.value, n.from_value, n.unit) == ("change", 0.04, 0.18, "USD per conversation")
+    assert describe(n) == "$0.18 → $0.04 per conversation"
 
 
 def test_between_is_a_range() -> None:

@@ -158,18 +158,10 @@ METRIC_NOUNS = {
     "downloads",
 }
 INCIDENTAL_NOUNS = {"teams", "people", "engineers", "models", "features", "things", "steps", "ways", "levers", "layers"}
-RATE_TAILS = {
-    ("per", "second"),
-    ("per", "day"),
-    ("a", "day"),
-    ("per", "hour"),
-    ("per", "minute"),
-    ("a", "second"),
-    ("per", "month"),
-    ("a", "month"),
-    ("per", "week"),
-    ("a", "week"),
-}
+# "a day", "an hour": the periods a rate is given per without "per"
+RATE_PERIODS = {"second", "minute", "hour", "day", "week", "month", "quarter", "year"}
+
+
 QUANTIFIED_KINDS = {"percent", "money", "duration", "size", "multiplier", "rate", "change", "range"}
 CHANGE_VERBS = {
     "reduced",
@@ -294,6 +286,18 @@ def _word_number(tokens: list[Token], i: int) -> _Parsed | None:
     return _Parsed(value=float(total + current), end=j)
 
 
+def _rate_tail(tokens: list[Token], k: int) -> str | None:
+    """What a rate is per, when tokens[k:k+2] say it: "per request", "a day", "an hour"."""
+    if k + 1 >= len(tokens) or tokens[k - 1].clause_end:
+        return None
+    word, what = tokens[k].norm, tokens[k + 1].norm
+    if word == "per" and what.isalpha() and what not in UNITS_WORDS and what not in TENS_WORDS:
+        return what
+    if word in {"a", "an"} and what in RATE_PERIODS:
+        return what
+    return None
+
+
 def _extend_scale(tokens: list[Token], j: int, value: float) -> _Parsed:
     words = [t.norm for t in tokens]
     while j < len(words) and words[j] in SCALES and SCALES[words[j]] > value:
@@ -404,11 +408,11 @@ def _parse(tokens: list[Token], i: int) -> _Parsed | None:
             parsed.kind = "range" if parsed.kind == "range" else "count"
             parsed.unit, parsed.end = w, j + 1
     # rates: "2,000 requests per second", "50,000 times a day", "200 a day"
-    k = parsed.end
-    if k + 1 < n and (words[k], words[k + 1]) in RATE_TAILS and not tokens[k - 1].clause_end:
+    per = _rate_tail(tokens, parsed.end)
+    if per is not None:
         # the unit stays ("£4 per day", "2,000 requests per second"), but "times a day" is a frequency
         head = f"{parsed.unit} " if parsed.unit and parsed.unit != "x" else ""
-        parsed.kind, parsed.unit, parsed.end = "rate", f"{head}per {words[k + 1]}", k + 2
+        parsed.kind, parsed.unit, parsed.end = "rate", f"{head}per {per}", parsed.end + 2
     if parsed.kind == "weak":
         return None
     if (
@@ -498,5 +502,7 @@ def describe(mention: NumberMention) -> str:
         return str(int(mention.value))
     if mention.from_value is not None:
         arrow = "→" if mention.kind == "change" else "to"
-        return f"{_amount(mention.from_value, mention.unit)} {arrow} {_amount(mention.value, mention.unit)}"
+        unit, _, per = (mention.unit or "").partition(" per ")
+        span = f"{_amount(mention.from_value, unit or None)} {arrow} {_amount(mention.value, unit or None)}"
+        return f"{span} per {per}" if per else span
     return _amount(mention.value, mention.unit)

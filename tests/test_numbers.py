@@ -41,6 +41,11 @@ def one(text: str):
         ("two gigabytes", "size", 2, "GB"),
         ("three weeks", "duration", 3, "weeks"),
         ("fifty basis points", "percent", 0.5, "%"),
+        ("we doubled throughput", "multiplier", 2, "x"),
+        ("we halved the latency", "multiplier", 0.5, "x"),
+        ("it cut costs in half", "multiplier", 0.5, "x"),
+        ("£30k a year", "rate", 30000, "GBP per year"),
+        ("twenty pence per request", "rate", 0.2, "GBP per request"),
     ],
 )
 def test_number_forms(text: str, kind: str, value: float, unit: str | None) -> None:
@@ -91,6 +96,12 @@ def test_describe(text: str, shown: str) -> None:
 def test_spelled_change() -> None:
     n = one("from four hundred and eighty milliseconds to ninety five milliseconds")
     assert (n.kind, n.value, n.unit) == ("change", 95, "ms")
+
+
+def test_a_change_said_as_a_verb_does_not_open_a_range() -> None:
+    found = find_numbers(toks("we cut it by half, to 40 ms, and half of the team moved"))
+    assert [(n.kind, n.value, n.unit) for n in found] == [("multiplier", 0.5, "x"), ("duration", 40, "ms")]
+    assert find_numbers(toks("a half marathon and a double espresso")) == []
 
 
 def test_money_change() -> None:

@@ -158,6 +158,8 @@ METRIC_NOUNS = {
     "downloads",
 }
 INCIDENTAL_NOUNS = {"teams", "people", "engineers", "models", "features", "things", "steps", "ways", "levers", "layers"}
+# Verbs that say by how much something changed.
+CHANGE_MULTIPLIERS = {"doubled": 2.0, "tripled": 3.0, "quadrupled": 4.0, "tenfold": 10.0, "halved": 0.5}
 # "a day", "an hour": the periods a rate is given per without "per"
 RATE_PERIODS = {"second", "minute", "hour", "day", "week", "month", "quarter", "year"}
 
@@ -199,6 +201,7 @@ class _Parsed:
     unit: str | None = None
     digits: bool = False
     from_value: float | None = None
+    joinable: bool = True  # can open a range or change ("3x to 5x"); "doubled" cannot
 
 
 def _word_number(tokens: list[Token], i: int) -> _Parsed | None:
@@ -381,6 +384,11 @@ def _parse(tokens: list[Token], i: int) -> _Parsed | None:
         if inner is not None and inner.kind == "plain" and 1 <= inner.value < 100:
             return _Parsed(value=inner.value, end=inner.end, kind="percentile", unit="p", digits=inner.digits)
         return None
+    # "we doubled throughput", "it cut costs in half": a change said as a verb
+    if words[i] in CHANGE_MULTIPLIERS:
+        return _Parsed(value=CHANGE_MULTIPLIERS[words[i]], end=i + 1, kind="multiplier", unit="x", joinable=False)
+    if words[i] == "half" and i > 0 and words[i - 1] in {"in", "by"} and not tokens[i - 1].clause_end:
+        return _Parsed(value=0.5, end=i + 1, kind="multiplier", unit="x", joinable=False)
     parsed = _digit_number(tokens, i) or _word_number(tokens, i)
     if parsed is None:
         return None
@@ -458,7 +466,7 @@ def find_numbers(tokens: list[Token]) -> list[NumberMention]:
         end = parsed.end
         # "from A to B", "A to B", "between A and B"
         joiner = words[end] if end < n and not tokens[end - 1].sentence_end else ""
-        if joiner in {"to", "and"} and end + 1 < n:
+        if joiner in {"to", "and"} and end + 1 < n and parsed.joinable:
             second = _parse(tokens, end + 1)
             opener = words[start - 1] if start > 0 else ""
             if second is not None and (joiner == "to" or opener == "between"):

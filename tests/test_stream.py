@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from helpers import SCRIPT, content_words, word_error_rate
-from voiceprep.stream import StreamingTranscriber
+from voiceprep.stream import StreamingTranscriber, transcribe_streaming
 from voiceprep.transcribe import Transcriber
 
 pytestmark = pytest.mark.e2e
@@ -52,3 +52,15 @@ def test_stream_matches_batch_and_never_makes_capture_wait(transcriber: Transcri
     starts = [w.start for w in words if w.text.strip(",.").lower() == "company"]
     assert len(starts) == 2
     assert starts[1] - starts[0] == pytest.approx(shift, abs=0.25)
+
+
+def test_a_file_gives_the_same_words_every_time(transcriber: Transcriber, spoken_answer) -> None:
+    # Live, chunks are cut whenever the worker is free; from a file they must not depend on
+    # thread timing, or `voiceprep analyze` and `voiceprep eval` would not repeat.
+    audio = np.concatenate([spoken_answer, np.zeros(8000, np.int16), spoken_answer]).astype(np.float32) / 32768
+    runs = []
+    for _ in range(2):
+        cuts: list[float] = []
+        transcript = transcribe_streaming(transcriber, audio, on_progress=lambda done, total: cuts.append(done))
+        runs.append((cuts, [(w.text, w.start, w.end) for w in transcript.words]))
+    assert len(runs[0][0]) >= 2 and runs[0] == runs[1]

@@ -23,6 +23,7 @@ from . import numbers as numbers_mod
 from .audio import SAMPLE_RATE, load_audio
 from .errors import VoiceprepError
 from .schema import NumberMention
+from .stream import transcribe_streaming
 from .tokens import Token, from_text, from_words
 from .transcribe import Settings, Transcriber
 
@@ -278,7 +279,10 @@ def evaluate_audio(
     clips: list[ClipScore] = []
     for entry in entries:
         audio = load_audio(manifest.parent / entry.audio)
-        transcript = transcriber.transcribe(audio)
+        # voiceprep's own decoding goes the way `voiceprep analyze` goes; the unchunked
+        # baseline is faster-whisper's own windowing over the whole clip.
+        chunked = transcriber.settings.chunked
+        transcript = transcribe_streaming(transcriber, audio) if chunked else transcriber.transcribe(audio)
         tokens = from_words(transcript.words)
         found_fillers = fillers_mod.find_fillers(tokens)
         found_numbers = _number_values(numbers_mod.find_numbers(tokens))

@@ -18,7 +18,7 @@ import numpy as np
 
 from .audio import SAMPLE_RATE, FloatArray, Int16Array, VoiceDetector
 from .schema import Transcript, Word
-from .transcribe import MAX_CHUNK_S, Transcriber, context_of, speech_spans
+from .transcribe import MAX_CHUNK_S, Transcriber, chunk_spans, context_of, speech_spans
 
 MIN_CHUNK_S = 8.0  # while the worker is busy: shorter chunks lose context and cost a window each
 IDLE_CHUNK_S = 3.0  # while it is idle: cut at the next pause, so little is left when the answer ends
@@ -39,8 +39,14 @@ class StreamingTranscriber:
         on_progress: Callable[[float, float], None] | None = None,
         min_chunk_s: float = MIN_CHUNK_S,
         max_chunk_s: float = MAX_CHUNK_S,
+        plan: list[tuple[int, int]] | None = None,
     ):
         self._get_transcriber = transcriber
+        # Live, chunks are cut at pauses as they come, a short one whenever the worker is idle,
+        # so little is left when the answer ends. A file's pauses are all known beforehand: it
+        # is cut by ``plan`` (sample ranges), as the batch decoder would cut it, so the same file
+        # always gives the same words whatever the thread timing.
+        self._plan: deque[tuple[int, int]] | None = deque(plan) if plan is not None else None
         self._on_words = on_words
         self._on_progress = on_progress
         self._min = int(min_chunk_s * SAMPLE_RATE)
@@ -50,7 +56,7 @@ class StreamingTranscriber:
         self._blocks: deque[Int16Array] = deque()  # audio not yet transcribed, from sample self._kept_from on
         self._kept_from = 0
         self._total = 0
-        self._cuts: list[int] = []  # where chunks end, in samples, decided as audio arrives
+        self._cuts: list[tuple[int, int]] = []  # chunks (start, end) in samples, ready to transcribe
         self._committed = 0  # samples already transcribed
         self._detector = VoiceDetector()
         self._silence_start: int | None = None
@@ -79,6 +85,12 @@ class StreamingTranscriber:
                 self._heard_speech_since_cut = True
             elif self._silence_start is None:
                 self._silence_start = offset
+            if self._plan is not None:
+                while self._plan and self._plan[0][1] <= end:
+                    self._cuts.append(self._plan.popleft())
+                    self._last_cut = self._cuts[-1][1]
+                    self._lock.notify()
+                return
             pending = end - self._last_cut
             idle = not self._working and not self._cuts
             cut = None
@@ -92,7 +104,7 @@ class StreamingTranscriber:
             elif pending >= self._max:
                 cut = end  # no pause for a whole chunk: cut here, the re-listening covers the edge
             if cut is not None and cut > self._last_cut:
-                self._cuts.append(cut)
+                self._cuts.append((self._last_cut, cut))
                 self._last_cut = cut
                 self._heard_speech_since_cut = False
                 self._lock.notify()
@@ -154,12 +166,12 @@ class StreamingTranscriber:
                     while not self._cuts and not self._finished:
                         self._lock.wait()
                     if self._cuts:
-                        cut = self._cuts.pop(0)
+                        start, cut = self._cuts.pop(0)
                         self._working = True
                     elif self._finished:
                         return
                 try:
-                    self._transcribe(self._committed, cut)
+                    self._transcribe(start, cut)
                 finally:
                     with self._lock:
                         self._working = False
@@ -177,8 +189,12 @@ class StreamingTranscriber:
     def finish(self) -> Transcript:
         """Transcribe what is left once the answer has ended, and return the whole transcript."""
         with self._lock:
+            if self._plan:
+                self._cuts += [(s, min(e, self._total)) for s, e in self._plan if s < self._total]
+                self._last_cut = max(self._last_cut, self._cuts[-1][1] if self._cuts else 0)
+                self._plan.clear()
             if self._total > self._last_cut:
-                self._cuts.append(self._total)
+                self._cuts.append((self._last_cut, self._total))
                 self._last_cut = self._total
             self._finished = True
             self._lock.notify()
@@ -203,8 +219,13 @@ def transcribe_streaming(
     on_progress: Callable[[float, float], None] | None = None,
     block_s: float = 0.1,
 ) -> Transcript:
-    """Audio already in memory, through the same path as a live answer, as fast as it goes."""
-    stream = StreamingTranscriber(lambda: transcriber, on_progress=on_progress)
+    """Audio already in memory, through the same path as a live answer, as fast as it goes.
+
+    The chunks are the batch decoder's (``chunk_spans``), so the same audio always gives the
+    same words, whatever the thread timing.
+    """
+    plan = chunk_spans(speech_spans(audio), len(audio))
+    stream = StreamingTranscriber(lambda: transcriber, on_progress=on_progress, plan=plan)
     samples = np.clip(audio * 32768.0, -32768, 32767).astype(np.int16)
     step = int(block_s * SAMPLE_RATE)
     for offset in range(0, len(samples), step):

@@ -39,7 +39,7 @@ from voiceprep.audio import load_audio, read_wav, to_float
 from voiceprep.evaluate import _canonical, alignment, content_words, load_manifest, reference_words
 from voiceprep.questions import Library
 from voiceprep.speech import Speaker
-from voiceprep.stream import transcribe_streaming
+from voiceprep.stream import transcribe_live
 from voiceprep.tokens import from_text, from_words
 from voiceprep.transcribe import Settings, Transcriber
 
@@ -174,7 +174,7 @@ def content_wer(reference: list[str], hypothesis: list[str]) -> tuple[int, int]:
 
 
 def clips_wer(transcriber: Transcriber, limit: int | None) -> tuple[float, float]:
-    """Content WER of batch and of streaming on the real-speech clips."""
+    """Content WER on the real-speech clips: batch, and live as practice transcribes (repeatable)."""
     manifest = ROOT / "tests" / "data" / "real-speech" / "manifest.jsonl"
     totals = {"batch": [0, 0], "stream": [0, 0]}
     for entry in load_manifest(manifest)[:limit]:
@@ -182,7 +182,7 @@ def clips_wer(transcriber: Transcriber, limit: int | None) -> tuple[float, float
         reference = _canonical(from_text(" ".join(reference_words(entry.reference))))
         for name, transcript in (
             ("batch", transcriber.transcribe(audio)),
-            ("stream", transcribe_streaming(transcriber, audio)),
+            ("stream", transcribe_live(transcriber, audio)),
         ):
             errors, words = content_wer(reference, _canonical(from_words(transcript.words)))
             totals[name][0] += errors

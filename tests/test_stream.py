@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from helpers import SCRIPT, content_words, word_error_rate
-from voiceprep.stream import StreamingTranscriber, transcribe_streaming
+from voiceprep.stream import StreamingTranscriber, transcribe_live, transcribe_streaming
 from voiceprep.transcribe import Transcriber
 
 pytestmark = pytest.mark.e2e
@@ -54,13 +54,21 @@ def test_stream_matches_batch_and_never_makes_capture_wait(transcriber: Transcri
     assert starts[1] - starts[0] == pytest.approx(shift, abs=0.25)
 
 
-def test_a_file_gives_the_same_words_every_time(transcriber: Transcriber, spoken_answer) -> None:
+def test_a_file_and_a_replayed_live_answer_give_the_same_words_every_time(
+    transcriber: Transcriber, spoken_answer
+) -> None:
     # Live, chunks are cut whenever the worker is free; from a file they must not depend on
     # thread timing, or `voiceprep analyze` and `voiceprep eval` would not repeat.
     audio = np.concatenate([spoken_answer, np.zeros(8000, np.int16), spoken_answer]).astype(np.float32) / 32768
     runs = []
     for _ in range(2):
         cuts: list[float] = []
-        transcript = transcribe_streaming(transcriber, audio, on_progress=lambda done, total: cuts.append(done))
+        transcript = transcribe_streaming(transcriber, audio, on_progress=lambda done, _total, c=cuts: c.append(done))
         runs.append((cuts, [(w.text, w.start, w.end) for w in transcript.words]))
     assert len(runs[0][0]) >= 2 and runs[0] == runs[1]
+    assert runs[0][1] == [(w.text, w.start, w.end) for w in transcriber.transcribe(audio).words]  # the batch cuts
+
+    live = [transcribe_live(transcriber, audio) for _ in range(2)]
+    assert live[0].words == live[1].words
+    said = content_words(live[0].text)
+    assert said.count("labels") == 2 and said[-2:] == ["fresh", "labels"]

@@ -321,7 +321,7 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
         settings.filler_pass = False
     if args.unseeded:
         settings.seed = None
-    result = evaluate_audio(path, args.model, limit=args.limit, on_clip=progress, settings=settings)
+    result = evaluate_audio(path, args.model, limit=args.limit, on_clip=progress, settings=settings, live=args.live)
     if args.json:
         print(result.model_dump_json(indent=2))
     else:
@@ -657,6 +657,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--single-pass", action="store_true", help="one prompted decoding for words and fillers (half the work)"
     )
+    p.add_argument("--live", action="store_true", help="transcribe as practice does, while the answer is spoken")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
 
     p = add("questions", cmd_questions, "List the question packs and their questions.")

@@ -23,7 +23,7 @@ from . import numbers as numbers_mod
 from .audio import SAMPLE_RATE, load_audio
 from .errors import VoiceprepError
 from .schema import NumberMention
-from .stream import transcribe_streaming
+from .stream import transcribe_live, transcribe_streaming
 from .tokens import Token, from_text, from_words
 from .transcribe import Settings, Transcriber
 
@@ -67,6 +67,7 @@ class Rates(BaseModel):
 class AudioEvaluation(BaseModel):
     manifest: str
     model: str
+    path: str  # which code path transcribed the clips
     settings: dict[str, object]
     clips: list[ClipScore]
     content_wer: float
@@ -273,16 +274,25 @@ def evaluate_audio(
     limit: int | None = None,
     on_clip: Callable[[ClipScore], None] | None = None,
     settings: Settings | None = None,
+    live: bool = False,
 ) -> AudioEvaluation:
+    """Score every clip of ``manifest``: as ``voiceprep analyze`` transcribes a file, or with
+    ``live`` as ``voiceprep practice`` transcribes an answer while it is spoken."""
     entries = load_manifest(manifest)[:limit]
     transcriber = Transcriber(model, settings)
+    if not transcriber.settings.chunked:
+        path = "faster-whisper's windowing"  # the baseline, over the whole clip
+    else:
+        path = "practice (live)" if live else "analyze (file)"
     clips: list[ClipScore] = []
     for entry in entries:
         audio = load_audio(manifest.parent / entry.audio)
-        # voiceprep's own decoding goes the way `voiceprep analyze` goes; the unchunked
-        # baseline is faster-whisper's own windowing over the whole clip.
-        chunked = transcriber.settings.chunked
-        transcript = transcribe_streaming(transcriber, audio) if chunked else transcriber.transcribe(audio)
+        if not transcriber.settings.chunked:
+            transcript = transcriber.transcribe(audio)
+        elif live:
+            transcript = transcribe_live(transcriber, audio)
+        else:
+            transcript = transcribe_streaming(transcriber, audio)
         tokens = from_words(transcript.words)
         found_fillers = fillers_mod.find_fillers(tokens)
         found_numbers = _number_values(numbers_mod.find_numbers(tokens))
@@ -311,6 +321,7 @@ def evaluate_audio(
     return AudioEvaluation(
         manifest=str(manifest),
         model=transcriber.name,
+        path=path,
         settings=transcriber.info.model_dump(exclude={"path", "name"}),
         clips=clips,
         content_wer=round(sum(c.word_errors for c in clips) / max(1, sum(c.ref_words for c in clips)), 4),

@@ -369,7 +369,7 @@ def format_audio_totals(e: AudioEvaluation) -> str:
     return "\n".join(
         [
             "",
-            f"{len(e.clips)} clips, {total_s:.0f} s, model {e.model} ({format_decoding(e.settings)})",
+            f"{len(e.clips)} clips, {total_s:.0f} s, model {e.model} ({format_decoding(e.settings)}), path {e.path}",
             f"  content WER      {_pct(e.content_wer)}",
             f"  fillers (counts) {_rates(e.fillers)}   ({fillers} in the references)",
             f"  fillers (placed) {_rates(e.fillers_aligned)}",

@@ -89,7 +89,7 @@ class StreamingTranscriber:
                 while self._plan and self._plan[0][1] <= end:
                     self._cuts.append(self._plan.popleft())
                     self._last_cut = self._cuts[-1][1]
-                    self._lock.notify()
+                    self._lock.notify_all()
                 return
             pending = end - self._last_cut
             idle = not self._working and not self._cuts
@@ -107,14 +107,15 @@ class StreamingTranscriber:
                 self._cuts.append((self._last_cut, cut))
                 self._last_cut = cut
                 self._heard_speech_since_cut = False
-                self._lock.notify()
+                self._lock.notify_all()
 
     # ------------------------------------------------------------ worker thread
 
     def _audio(self, start: int, end: int) -> FloatArray:
         """Samples [start, end) as float32; audio before ``start`` is no longer needed and let go.
 
-        Only untranscribed audio is kept, so a 30-minute file is never copied whole per chunk.
+        Only the audio still to be heard is kept, so a 30-minute file is never copied whole per
+        chunk.
         """
         with self._lock:
             blocks, position = self._blocks, self._kept_from
@@ -175,10 +176,17 @@ class StreamingTranscriber:
                 finally:
                     with self._lock:
                         self._working = False
+                        self._lock.notify_all()
         except BaseException as exc:  # handed to finish() on the caller's thread
             self._error = exc
 
     # ------------------------------------------------------------ caller
+
+    def wait_until_idle(self) -> None:
+        """Block until every chunk cut so far is transcribed (to replay a live answer offline)."""
+        with self._lock:
+            while (self._cuts or self._working) and self._error is None and self._worker.is_alive():
+                self._lock.wait(0.05)
 
     @property
     def pending_s(self) -> float:
@@ -197,7 +205,7 @@ class StreamingTranscriber:
                 self._cuts.append((self._last_cut, self._total))
                 self._last_cut = self._total
             self._finished = True
-            self._lock.notify()
+            self._lock.notify_all()
         self._worker.join()
         if self._error is not None:
             raise self._error
@@ -230,4 +238,21 @@ def transcribe_streaming(
     step = int(block_s * SAMPLE_RATE)
     for offset in range(0, len(samples), step):
         stream.feed(samples[offset : offset + step], offset)
+    return stream.finish()
+
+
+def transcribe_live(transcriber: Transcriber, audio: FloatArray, block_s: float = 0.1) -> Transcript:
+    """Audio as ``voiceprep practice`` transcribes it, on a machine that keeps up with the speaker.
+
+    The live cuts are made as the audio arrives; each chunk is transcribed before the next
+    block is fed, as when the worker finishes a chunk while the candidate is still speaking.
+    That makes the result repeatable, so the practice path can be measured (``voiceprep eval
+    --live``).
+    """
+    stream = StreamingTranscriber(lambda: transcriber)
+    samples = np.clip(audio * 32768.0, -32768, 32767).astype(np.int16)
+    step = int(block_s * SAMPLE_RATE)
+    for offset in range(0, len(samples), step):
+        stream.feed(samples[offset : offset + step], offset)
+        stream.wait_until_idle()
     return stream.finish()

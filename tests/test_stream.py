@@ -72,3 +72,24 @@ def test_a_file_and_a_replayed_live_answer_give_the_same_words_every_time(
     assert live[0].words == live[1].words
     said = content_words(live[0].text)
     assert said.count("labels") == 2 and said[-2:] == ["fresh", "labels"]
+
+
+def test_live_the_filler_pass_hears_whole_windows_not_short_chunks(
+    transcriber: Transcriber, spoken_answer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    windows: list[tuple[int, int]] = []
+    fill = StreamingTranscriber._fill
+
+    def spy(self: StreamingTranscriber, t: Transcriber, start: int, end: int) -> None:
+        windows.append((start, end))
+        fill(self, t, start, end)
+
+    monkeypatch.setattr(StreamingTranscriber, "_fill", spy)
+    audio = np.concatenate([spoken_answer, np.zeros(8000, np.int16), spoken_answer]).astype(np.float32) / 32768
+    transcript = transcribe_live(transcriber, audio)
+    # the windows tile the answer, each at least 8 s but the last, none longer than a chunk
+    assert windows[0][0] == 0 and windows[-1][1] == len(audio)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(windows))
+    assert all(8 * 16000 <= b - a <= 25 * 16000 for a, b in windows[:-1])
+    assert len(windows) >= 2
+    assert transcript.words == sorted(transcript.words, key=lambda w: (w.start, w.end))

@@ -18,8 +18,9 @@ import numpy as np
 
 from .audio import SAMPLE_RATE, FloatArray, Int16Array, VoiceDetector
 from .schema import Transcript, Word
-from .transcribe import MAX_CHUNK_S, Transcriber, chunk_spans, context_of, speech_spans
+from .transcribe import MAX_CHUNK_S, Transcriber, chunk_spans, context_of, is_filled_pause, speech_spans
 
+FILLER_WINDOW_S = 8.0  # live, the least audio the filler pass hears at once (but at the end)
 MIN_CHUNK_S = 8.0  # while the worker is busy: shorter chunks lose context and cost a window each
 IDLE_CHUNK_S = 3.0  # while it is idle: cut at the next pause, so little is left when the answer ends
 PAUSE_S = 0.4  # a silence this long, after speech, is a place to cut
@@ -47,6 +48,12 @@ class StreamingTranscriber:
         # is cut by ``plan`` (sample ranges), as the batch decoder would cut it, so the same file
         # always gives the same words whatever the thread timing.
         self._plan: deque[tuple[int, int]] | None = deque(plan) if plan is not None else None
+        # Live chunks can be a few seconds long, and a prompted decoding of a few seconds
+        # invents hesitations (`voiceprep eval --live`: filler precision 0.62 against 0.86 for
+        # whole clips). So live, once FILLER_WINDOW_S of audio has been transcribed (or the
+        # answer ends), the filler pass hears it again whole and its fillers replace the chunks'.
+        self._fillers_later = plan is None
+        self._filler_from = 0  # live: the filler pass has heard the audio before this sample
         self._on_words = on_words
         self._on_progress = on_progress
         self._min = int(min_chunk_s * SAMPLE_RATE)
@@ -119,7 +126,8 @@ class StreamingTranscriber:
         """
         with self._lock:
             blocks, position = self._blocks, self._kept_from
-            while blocks and position + len(blocks[0]) <= start:
+            release = min(start, self._filler_from) if self._fillers_later else start
+            while blocks and position + len(blocks[0]) <= release:
                 position += len(blocks[0])
                 blocks.popleft()
             self._kept_from = position
@@ -137,6 +145,9 @@ class StreamingTranscriber:
     def _transcribe(self, start: int, end: int) -> None:
         transcriber = self._get_transcriber()
         began = time.perf_counter()
+        fillers_later = self._fillers_later and transcriber.settings.filler_pass
+        if fillers_later and end - self._filler_from > self._max and start > self._filler_from:
+            self._fill(transcriber, self._filler_from, start)  # the waiting audio and this chunk exceed one window
         audio = self._audio(start, end)
         if len(audio):
             spans = speech_spans(audio)
@@ -154,11 +165,23 @@ class StreamingTranscriber:
                     self._dropped += dropped
                 if self._on_words is not None and words:
                     self._on_words(words)
+        if fillers_later and end - self._filler_from >= FILLER_WINDOW_S * SAMPLE_RATE:
+            self._fill(transcriber, self._filler_from, end)
         self._busy_s += time.perf_counter() - began
         with self._lock:
             self._committed = end
         if self._on_progress is not None:
             self._on_progress(end / SAMPLE_RATE, self._total / SAMPLE_RATE)
+
+    def _fill(self, transcriber: Transcriber, start: int, end: int) -> None:
+        """The filler pass again over [start, end): its "um"s and "uh"s replace the chunks' own."""
+        audio = self._audio(start, end)
+        found = transcriber.filled_pauses(audio, start / SAMPLE_RATE) if speech_spans(audio) else []
+        lo, hi = start / SAMPLE_RATE, end / SAMPLE_RATE
+        with self._lock:
+            kept = [w for w in self._words if not (lo <= w.start < hi and is_filled_pause(w))]
+            self._words = kept + [w for w in found if lo <= w.start < hi]
+            self._filler_from = end
 
     def _run(self) -> None:
         try:
@@ -170,13 +193,19 @@ class StreamingTranscriber:
                         start, cut = self._cuts.pop(0)
                         self._working = True
                     elif self._finished:
-                        return
+                        break
                 try:
                     self._transcribe(start, cut)
                 finally:
                     with self._lock:
                         self._working = False
                         self._lock.notify_all()
+            if self._fillers_later and self._filler_from < self._committed:
+                transcriber = self._get_transcriber()
+                if transcriber.settings.filler_pass:
+                    began = time.perf_counter()
+                    self._fill(transcriber, self._filler_from, self._committed)
+                    self._busy_s += time.perf_counter() - began
         except BaseException as exc:  # handed to finish() on the caller's thread
             self._error = exc
 

@@ -185,22 +185,29 @@ class Transcriber:
         )
 
     def transcribe_chunk(
-        self, audio: FloatArray, offset_s: float = 0.0, context: str | None = None
+        self, audio: FloatArray, offset_s: float = 0.0, context: str | None = None, fillers: bool = True
     ) -> tuple[list[Word], list[str]]:
         """Words of one stretch of audio (at most one 30 s window), times shifted by ``offset_s``.
 
         ``context`` is what was said just before (the previous chunk's last words): the plain
         pass is prompted with it, as Whisper conditions each window on the one before, so a
         chunk cut at a pause does not start from nothing. Returns the words and the text of
-        segments dropped as hallucinations.
+        segments dropped as hallucinations. With ``fillers`` False the filler pass is left to
+        the caller (``filled_pauses``) and no filled pause is returned.
         """
         s = self.settings
         if not s.filler_pass:
             return self._decode(audio, offset_s, s.initial_prompt, s.condition_on_previous_text)
         plain_prompt = context if s.condition_on_previous_text else None
         words, dropped = self._decode(audio, offset_s, plain_prompt, s.condition_on_previous_text)
-        prompted, _ = self._decode(audio, offset_s, s.initial_prompt or FILLER_PROMPT, False)
-        return merge_filled_pauses(words, prompted), dropped
+        if not fillers:
+            return [w for w in words if not is_filled_pause(w)], dropped
+        return merge_filled_pauses(words, self.filled_pauses(audio, offset_s)), dropped
+
+    def filled_pauses(self, audio: FloatArray, offset_s: float = 0.0) -> list[Word]:
+        """The "um"s and "uh"s of one stretch of audio (at most one 30 s window), from a prompted decoding."""
+        prompted, _ = self._decode(audio, offset_s, self.settings.initial_prompt or FILLER_PROMPT, False)
+        return [w for w in prompted if is_filled_pause(w)]
 
     def _decode(
         self, audio: FloatArray, offset_s: float, prompt: str | None, condition: bool
@@ -239,7 +246,13 @@ class Transcriber:
         return words, dropped
 
     def transcribe_covering(
-        self, audio: FloatArray, start: int, end: int, spans: list[tuple[int, int]], context: str | None = None
+        self,
+        audio: FloatArray,
+        start: int,
+        end: int,
+        spans: list[tuple[int, int]],
+        context: str | None = None,
+        fillers: bool = True,
     ) -> tuple[list[Word], list[str]]:
         """Transcribe audio[start:end], again from the last word while speech is left unheard.
 
@@ -252,7 +265,10 @@ class Transcriber:
         position = start
         for _ in range(MAX_RETRIES + 1):
             new_words, new_dropped = self.transcribe_chunk(
-                audio[position:end], offset_s=position / SAMPLE_RATE, context=context_of(words) or context
+                audio[position:end],
+                offset_s=position / SAMPLE_RATE,
+                context=context_of(words) or context,
+                fillers=fillers,
             )
             if words and new_words:
                 # the retry starts a little before the last word: keep only what follows it
@@ -275,7 +291,7 @@ class Transcriber:
         # there were already looked for, and a second look counts the same "uh" twice.
         for gap_start, gap_end in unheard_stretches(spans, words, start, end):
             lo, hi = max(start, gap_start - GAP_PAD), min(end, gap_end + GAP_PAD)
-            extra, extra_dropped = self.transcribe_chunk(audio[lo:hi], offset_s=lo / SAMPLE_RATE)
+            extra, extra_dropped = self.transcribe_chunk(audio[lo:hi], offset_s=lo / SAMPLE_RATE, fillers=False)
             taken = [(w.start, w.end) for w in words]
             words += [
                 w

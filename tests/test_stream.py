@@ -80,9 +80,9 @@ def test_live_the_filler_pass_hears_whole_windows_not_short_chunks(
     windows: list[tuple[int, int]] = []
     fill = StreamingTranscriber._fill
 
-    def spy(self: StreamingTranscriber, t: Transcriber, start: int, end: int) -> None:
+    def spy(self: StreamingTranscriber, t: Transcriber, start: int, end: int, last: bool = False) -> list:
         windows.append((start, end))
-        fill(self, t, start, end)
+        return fill(self, t, start, end, last)
 
     monkeypatch.setattr(StreamingTranscriber, "_fill", spy)
     audio = np.concatenate([spoken_answer, np.zeros(8000, np.int16), spoken_answer]).astype(np.float32) / 32768

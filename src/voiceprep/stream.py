@@ -142,23 +142,33 @@ class StreamingTranscriber:
         data = data[start - position : end - position]
         return (data.astype(np.float32) / 32768.0).astype(np.float32)
 
-    def _transcribe(self, start: int, end: int) -> None:
+    def _transcribe(self, start: int, end: int, last: bool = False) -> None:
         transcriber = self._get_transcriber()
         began = time.perf_counter()
         fillers_later = self._fillers_later and transcriber.settings.filler_pass
         if fillers_later and end - self._filler_from > self._max and start > self._filler_from:
             self._fill(transcriber, self._filler_from, start)  # the waiting audio and this chunk exceed one window
+        known: list[Word] | None = None
+        if fillers_later and last:
+            # The answer has ended: the filler pass over the waiting audio serves the last chunk
+            # too, so the candidate waits for two decodings, not three.
+            known = self._fill(transcriber, self._filler_from, end, last=True)
         audio = self._audio(start, end)
         if len(audio):
             spans = speech_spans(audio)
             if spans:
                 with self._lock:
                     context = context_of(self._words)
-                words, dropped = transcriber.transcribe_covering(audio, 0, len(audio), spans, context)
+                relative = None
+                if known is not None:
+                    shift = start / SAMPLE_RATE
+                    relative = [w.model_copy(update={"start": w.start - shift, "end": w.end - shift}) for w in known]
+                words, dropped = transcriber.transcribe_covering(audio, 0, len(audio), spans, context, relative)
                 offset = start / SAMPLE_RATE
                 words = [
                     w.model_copy(update={"start": round(w.start + offset, 3), "end": round(w.end + offset, 3)})
                     for w in words
+                    if known is None or not is_filled_pause(w)  # those are among the words already
                 ]
                 with self._lock:
                     self._words += words
@@ -173,15 +183,26 @@ class StreamingTranscriber:
         if self._on_progress is not None:
             self._on_progress(end / SAMPLE_RATE, self._total / SAMPLE_RATE)
 
-    def _fill(self, transcriber: Transcriber, start: int, end: int) -> None:
-        """The filler pass again over [start, end): its "um"s and "uh"s replace the chunks' own."""
-        audio = self._audio(start, end)
-        found = transcriber.filled_pauses(audio, start / SAMPLE_RATE) if speech_spans(audio) else []
+    def _fill(self, transcriber: Transcriber, start: int, end: int, last: bool = False) -> list[Word]:
+        """The filler pass again over [start, end): its "um"s and "uh"s replace the chunks' own.
+
+        Where the chunks found none there is nothing to check, and no decoding is spent.
+        """
         lo, hi = start / SAMPLE_RATE, end / SAMPLE_RATE
         with self._lock:
+            to_check = any(lo <= w.start < hi and is_filled_pause(w) for w in self._words)
+        if not to_check and not last:
+            with self._lock:
+                self._filler_from = end
+            return []
+        audio = self._audio(start, end)
+        found = transcriber.filled_pauses(audio, start / SAMPLE_RATE) if speech_spans(audio) else []
+        with self._lock:
             kept = [w for w in self._words if not (lo <= w.start < hi and is_filled_pause(w))]
-            self._words = kept + [w for w in found if lo <= w.start < hi]
+            found = [w for w in found if lo <= w.start < hi]
+            self._words = kept + found
             self._filler_from = end
+        return found
 
     def _run(self) -> None:
         try:
@@ -191,11 +212,12 @@ class StreamingTranscriber:
                         self._lock.wait()
                     if self._cuts:
                         start, cut = self._cuts.pop(0)
+                        last = self._finished and not self._cuts
                         self._working = True
                     elif self._finished:
                         break
                 try:
-                    self._transcribe(start, cut)
+                    self._transcribe(start, cut, last)
                 finally:
                     with self._lock:
                         self._working = False

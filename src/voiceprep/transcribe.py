@@ -252,24 +252,28 @@ class Transcriber:
         end: int,
         spans: list[tuple[int, int]],
         context: str | None = None,
-        fillers: bool = True,
+        fillers: list[Word] | None = None,
     ) -> tuple[list[Word], list[str]]:
         """Transcribe audio[start:end], again from the last word while speech is left unheard.
 
         Whisper sometimes stops writing before the speech ends (tiny.en has been seen to drop
         the last words of an answer, or the last 15 s of a chunk); the VAD tells where speech
-        remains, and the rest is transcribed on its own.
+        remains, and the rest is transcribed on its own. ``fillers``: the filled pauses of this
+        stretch, already found by a filler pass over more audio; none is looked for again.
         """
         words: list[Word] = []
         dropped: list[str] = []
         position = start
-        for _ in range(MAX_RETRIES + 1):
+        for attempt in range(MAX_RETRIES + 1):
             new_words, new_dropped = self.transcribe_chunk(
                 audio[position:end],
                 offset_s=position / SAMPLE_RATE,
                 context=context_of(words) or context,
-                fillers=fillers,
+                fillers=fillers is None,
             )
+            if fillers is not None and attempt == 0:
+                lo, hi = start / SAMPLE_RATE, end / SAMPLE_RATE
+                new_words = merge_filled_pauses(new_words, [w for w in fillers if lo <= w.start < hi])
             if words and new_words:
                 # the retry starts a little before the last word: keep only what follows it
                 new_words = [w for w in new_words if w.start >= words[-1].end - 0.05]

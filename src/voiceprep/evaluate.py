@@ -20,9 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import fillers as fillers_mod
 from . import numbers as numbers_mod
-from .audio import SAMPLE_RATE, load_audio
+from .audio import SAMPLE_RATE, FloatArray, load_audio
 from .errors import VoiceprepError
-from .schema import NumberMention
+from .schema import NumberMention, Transcript
 from .stream import transcribe_live, transcribe_streaming
 from .tokens import Token, from_text, from_words
 from .transcribe import Settings, Transcriber
@@ -280,19 +280,17 @@ def evaluate_audio(
     ``live`` as ``voiceprep practice`` transcribes an answer while it is spoken."""
     entries = load_manifest(manifest)[:limit]
     transcriber = Transcriber(model, settings)
+    run: Callable[[Transcriber, FloatArray], Transcript]
     if not transcriber.settings.chunked:
-        path = "faster-whisper's windowing"  # the baseline, over the whole clip
+        path, run = "faster-whisper's windowing", Transcriber.transcribe  # the baseline, whole clips
+    elif live:
+        path, run = "practice (live)", transcribe_live
     else:
-        path = "practice (live)" if live else "analyze (file)"
+        path, run = "analyze (file)", transcribe_streaming
     clips: list[ClipScore] = []
     for entry in entries:
         audio = load_audio(manifest.parent / entry.audio)
-        if not transcriber.settings.chunked:
-            transcript = transcriber.transcribe(audio)
-        elif live:
-            transcript = transcribe_live(transcriber, audio)
-        else:
-            transcript = transcribe_streaming(transcriber, audio)
+        transcript = run(transcriber, audio)
         tokens = from_words(transcript.words)
         found_fillers = fillers_mod.find_fillers(tokens)
         found_numbers = _number_values(numbers_mod.find_numbers(tokens))

@@ -82,22 +82,23 @@ class StreamingTranscriber:
 
     def feed(self, block: Int16Array, offset: int) -> None:
         """Take one block (``offset`` samples from the start of the answer). Never blocks for long."""
-        voiced = self._detector.feed(block)
+        # a file's cuts are planned: no need to listen for pauses
+        voiced = self._detector.feed(block) if self._plan is None else False
         end = offset + len(block)
         with self._lock:
             self._blocks.append(block)
             self._total = end
-            if voiced:
-                self._silence_start = None
-                self._heard_speech_since_cut = True
-            elif self._silence_start is None:
-                self._silence_start = offset
             if self._plan is not None:
                 while self._plan and self._plan[0][1] <= end:
                     self._cuts.append(self._plan.popleft())
                     self._last_cut = self._cuts[-1][1]
                     self._lock.notify_all()
                 return
+            if voiced:
+                self._silence_start = None
+                self._heard_speech_since_cut = True
+            elif self._silence_start is None:
+                self._silence_start = offset
             pending = end - self._last_cut
             idle = not self._working and not self._cuts
             cut = None
@@ -159,12 +160,11 @@ class StreamingTranscriber:
             if spans:
                 with self._lock:
                     context = context_of(self._words)
+                offset = start / SAMPLE_RATE  # the chunk's words are timed from its start
                 relative = None
                 if known is not None:
-                    shift = start / SAMPLE_RATE
-                    relative = [w.model_copy(update={"start": w.start - shift, "end": w.end - shift}) for w in known]
+                    relative = [w.model_copy(update={"start": w.start - offset, "end": w.end - offset}) for w in known]
                 words, dropped = transcriber.transcribe_covering(audio, 0, len(audio), spans, context, relative)
-                offset = start / SAMPLE_RATE
                 words = [
                     w.model_copy(update={"start": round(w.start + offset, 3), "end": round(w.end + offset, 3)})
                     for w in words
@@ -272,6 +272,21 @@ class StreamingTranscriber:
         )
 
 
+def _feed(stream: StreamingTranscriber, audio: FloatArray, block_s: float, keep_up: bool = False) -> Transcript:
+    """Feed audio in memory to ``stream`` block by block, then finish it.
+
+    ``keep_up``: wait for every chunk cut so far before the next block, as a machine that
+    keeps up with the speaker would.
+    """
+    samples = np.clip(audio * 32768.0, -32768, 32767).astype(np.int16)
+    step = int(block_s * SAMPLE_RATE)
+    for offset in range(0, len(samples), step):
+        stream.feed(samples[offset : offset + step], offset)
+        if keep_up:
+            stream.wait_until_idle()
+    return stream.finish()
+
+
 def transcribe_streaming(
     transcriber: Transcriber,
     audio: FloatArray,
@@ -284,12 +299,7 @@ def transcribe_streaming(
     same words, whatever the thread timing.
     """
     plan = chunk_spans(speech_spans(audio), len(audio))
-    stream = StreamingTranscriber(lambda: transcriber, on_progress=on_progress, plan=plan)
-    samples = np.clip(audio * 32768.0, -32768, 32767).astype(np.int16)
-    step = int(block_s * SAMPLE_RATE)
-    for offset in range(0, len(samples), step):
-        stream.feed(samples[offset : offset + step], offset)
-    return stream.finish()
+    return _feed(StreamingTranscriber(lambda: transcriber, on_progress=on_progress, plan=plan), audio, block_s)
 
 
 def transcribe_live(transcriber: Transcriber, audio: FloatArray, block_s: float = 0.1) -> Transcript:
@@ -300,10 +310,4 @@ def transcribe_live(transcriber: Transcriber, audio: FloatArray, block_s: float 
     That makes the result repeatable, so the practice path can be measured (``voiceprep eval
     --live``).
     """
-    stream = StreamingTranscriber(lambda: transcriber)
-    samples = np.clip(audio * 32768.0, -32768, 32767).astype(np.int16)
-    step = int(block_s * SAMPLE_RATE)
-    for offset in range(0, len(samples), step):
-        stream.feed(samples[offset : offset + step], offset)
-        stream.wait_until_idle()
-    return stream.finish()
+    return _feed(StreamingTranscriber(lambda: transcriber), audio, block_s, keep_up=True)

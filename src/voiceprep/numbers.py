@@ -162,8 +162,6 @@ INCIDENTAL_NOUNS = {"teams", "people", "engineers", "models", "features", "thing
 CHANGE_MULTIPLIERS = {"doubled": 2.0, "tripled": 3.0, "quadrupled": 4.0, "tenfold": 10.0, "halved": 0.5}
 # "a day", "an hour": the periods a rate is given per without "per"
 RATE_PERIODS = {"second", "minute", "hour", "day", "week", "month", "quarter", "year"}
-
-
 QUANTIFIED_KINDS = {"percent", "money", "duration", "size", "multiplier", "rate", "change", "range"}
 CHANGE_VERBS = {
     "reduced",
@@ -486,9 +484,6 @@ def find_numbers(tokens: list[Token]) -> list[NumberMention]:
 
 
 def _amount(value: float, unit: str | None) -> str:
-    if unit and " per " in unit:  # "GBP per day": the amount in its own unit, then the rate
-        head, tail = unit.split(" per ", 1)
-        return f"{_amount(value, head)} per {tail}"
     number = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
     if unit in {"USD", "GBP", "EUR"}:
         symbol = {"USD": "$", "GBP": "£", "EUR": "€"}[unit]
@@ -508,9 +503,10 @@ def describe(mention: NumberMention) -> str:
         return mention.text
     if mention.kind == "year":
         return str(int(mention.value))
+    # a rate's unit is "GBP per day": the amounts in their own unit, then what they are per
+    unit, _, per = (mention.unit or "").partition(" per ")
+    shown = _amount(mention.value, unit or None)
     if mention.from_value is not None:
         arrow = "→" if mention.kind == "change" else "to"
-        unit, _, per = (mention.unit or "").partition(" per ")
-        span = f"{_amount(mention.from_value, unit or None)} {arrow} {_amount(mention.value, unit or None)}"
-        return f"{span} per {per}" if per else span
-    return _amount(mention.value, mention.unit)
+        shown = f"{_amount(mention.from_value, unit or None)} {arrow} {shown}"
+    return f"{shown} per {per}" if per else shown

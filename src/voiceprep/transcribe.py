@@ -197,12 +197,13 @@ class Transcriber:
         """
         s = self.settings
         if not s.filler_pass:
-            return self._decode(audio, offset_s, s.initial_prompt, s.condition_on_previous_text)
-        plain_prompt = context if s.condition_on_previous_text else None
-        words, dropped = self._decode(audio, offset_s, plain_prompt, s.condition_on_previous_text)
-        if not fillers:
-            return [w for w in words if not is_filled_pause(w)], dropped
-        return merge_filled_pauses(words, self.filled_pauses(audio, offset_s)), dropped
+            words, dropped = self._decode(audio, offset_s, s.initial_prompt, s.condition_on_previous_text)
+        else:
+            plain_prompt = context if s.condition_on_previous_text else None
+            words, dropped = self._decode(audio, offset_s, plain_prompt, s.condition_on_previous_text)
+            if fillers:
+                return merge_filled_pauses(words, self.filled_pauses(audio, offset_s)), dropped
+        return (words if fillers else [w for w in words if not is_filled_pause(w)]), dropped
 
     def filled_pauses(self, audio: FloatArray, offset_s: float = 0.0) -> list[Word]:
         """The "um"s and "uh"s of one stretch of audio (at most one 30 s window), from a prompted decoding."""
@@ -297,11 +298,7 @@ class Transcriber:
             lo, hi = max(start, gap_start - GAP_PAD), min(end, gap_end + GAP_PAD)
             extra, extra_dropped = self.transcribe_chunk(audio[lo:hi], offset_s=lo / SAMPLE_RATE, fillers=False)
             taken = [(w.start, w.end) for w in words]
-            words += [
-                w
-                for w in extra
-                if not is_filled_pause(w) and all(w.end <= a + 0.05 or w.start >= b - 0.05 for a, b in taken)
-            ]
+            words += [w for w in extra if all(w.end <= a + 0.05 or w.start >= b - 0.05 for a, b in taken)]
             dropped += extra_dropped
         words.sort(key=lambda w: (w.start, w.end))
         return words, dropped

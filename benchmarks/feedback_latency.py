@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from voiceprep import analysis
-from voiceprep.audio import load_audio, read_wav, to_float
+from voiceprep.audio import load_audio, read_wav, to_float, to_int16
 from voiceprep.evaluate import _canonical, alignment, content_words, load_manifest, reference_words
 from voiceprep.questions import Library
 from voiceprep.speech import Speaker
@@ -74,7 +74,7 @@ def spoken(seconds: float, workdir: Path) -> tuple[np.ndarray, str]:
         path = workdir / f"s{k % len(SENTENCES)}.wav"
         if not path.exists():
             speaker.render(SENTENCES[k % len(SENTENCES)], path)
-        audio = np.clip(load_audio(path) * 32768, -32768, 32767).astype(np.int16)
+        audio = to_int16(load_audio(path))
         gap = np.zeros(int(0.6 * 16000), np.int16)
         pieces += [audio, gap]
         total += len(audio) + len(gap)

@@ -137,6 +137,12 @@ def to_float(samples: Int16Array) -> FloatArray:
     return (samples.astype(np.float32) / 32768.0).astype(np.float32)
 
 
+def to_int16(audio: FloatArray) -> Int16Array:
+    """The inverse of ``to_float``, clipped to the 16-bit range."""
+    samples: Int16Array = np.clip(audio * 32768.0, -32768, 32767).astype(np.int16)
+    return samples
+
+
 def level_db(block: Int16Array) -> float:
     """RMS level of a block in dBFS (-100 for digital silence)."""
     if block.size == 0:

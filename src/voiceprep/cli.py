@@ -14,8 +14,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from . import __version__, analysis
 from .audio import (
     SAMPLE_RATE,
@@ -30,6 +28,7 @@ from .audio import (
     parse_device,
     read_wav,
     to_float,
+    to_int16,
 )
 from .errors import (
     DeviceError,
@@ -260,7 +259,7 @@ def cmd_analyze(args: argparse.Namespace, console: Console) -> int:
     if not args.no_save:
         session = store.create(question.id, pack.pack, str(path.resolve()))
         with WavStreamWriter(session.answer_path) as writer:
-            writer.write(np.clip(audio * 32768.0, -32768, 32767).astype(np.int16))
+            writer.write(to_int16(audio))
         session.update(status="recorded")
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.json else None
     transcript = transcribe_streaming(loader.get(), audio, on_progress=bar)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, FloatArray, Int16Array, VoiceDetector
+from .audio import SAMPLE_RATE, FloatArray, Int16Array, VoiceDetector, to_float, to_int16
 from .schema import Transcript, Word
 from .transcribe import MAX_CHUNK_S, Transcriber, chunk_spans, context_of, is_filled_pause, speech_spans
 
@@ -141,7 +141,7 @@ class StreamingTranscriber:
                 reach += len(block)
         data = np.concatenate(needed) if needed else np.zeros(0, np.int16)
         data = data[start - position : end - position]
-        return (data.astype(np.float32) / 32768.0).astype(np.float32)
+        return to_float(data)
 
     def _transcribe(self, start: int, end: int, last: bool = False) -> None:
         transcriber = self._get_transcriber()
@@ -278,7 +278,7 @@ def _feed(stream: StreamingTranscriber, audio: FloatArray, block_s: float, keep_
     ``keep_up``: wait for every chunk cut so far before the next block, as a machine that
     keeps up with the speaker would.
     """
-    samples = np.clip(audio * 32768.0, -32768, 32767).astype(np.int16)
+    samples = to_int16(audio)
     step = int(block_s * SAMPLE_RATE)
     for offset in range(0, len(samples), step):
         stream.feed(samples[offset : offset + step], offset)

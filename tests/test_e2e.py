@@ -19,6 +19,7 @@ import pytest
 
 from helpers import SCRIPT, content_words, run_cli, word_error_rate, write_wav
 from voiceprep.audio import read_wav
+from voiceprep.speech import Speaker
 
 pytestmark = pytest.mark.e2e
 
@@ -299,6 +300,35 @@ def test_analyze_a_file_prints_only_json(tmp_path: Path, spoken_answer: np.ndarr
     assert report["quantified"] and report["word_count"] > 40
     [session] = [p for p in (tmp_path / "data").iterdir()]
     assert json.loads((session / "report.json").read_text())["transcript"] == report["transcript"]
+
+
+NUMBER_SCRIPT = (
+    "Latency went from 15.1 percent to 12.4 percent. We reached 627,000 subscribers and improved 3.5 times, "
+    "from 1.2 seconds to 300 milliseconds, during COVID-19, serving 40,000 requests a second. "
+    "It cost $0.18 per call and £4,000 a month."
+)
+
+
+def test_spoken_numbers_come_out_whole(tmp_path: Path) -> None:
+    """Decimals and thousands are one word and one number everywhere, not pieces ("15 .1")."""
+    wav = tmp_path / "numbers.wav"
+    Speaker().render(NUMBER_SCRIPT, wav)
+    env = {"VOICEPREP_HOME": str(tmp_path / "data")}
+    result = run_cli("analyze", str(wav), "--question", QUESTION, "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    texts = [w["text"] for w in report["words"]]
+    assert not [t for t in texts if t[0] in ".,%"], texts
+    assert "15.1" in report["transcript"] and "627,000" in report["transcript"]
+    values = {n["value"] for n in report["numbers"]}
+    assert {12.4, 627_000, 3.5, 300, 40_000, 0.18, 4000} <= values, report["numbers"]
+    assert not values & {0.1, 0.4, 0.5, 0.2, 627, 40}, report["numbers"]
+    changes = {(n["from_value"], n["value"], n["unit"]) for n in report["numbers"] if n["kind"] == "change"}
+    assert (15.1, 12.4, "%") in changes and (1200, 300, "ms") in changes
+    # The saved transcript, which the HTML page and replay read, holds the same whole words.
+    [session] = list((tmp_path / "data").iterdir())
+    saved = json.loads((session / "transcript.json").read_text())
+    assert [w["text"] for w in saved["words"]] == texts
 
 
 def test_analyze_silence_gives_no_words(tmp_path: Path) -> None:

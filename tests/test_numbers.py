@@ -2,6 +2,8 @@ import pytest
 
 from helpers import toks
 from voiceprep.numbers import describe, find_numbers
+from voiceprep.tokens import from_words
+from voiceprep.transcribe import join_pieces
 
 
 def one(text: str):
@@ -145,3 +147,136 @@ def test_several_numbers_in_order_with_offsets() -> None:
 def test_comma_separates_numbers() -> None:
     found = find_numbers(toks("two, three, four"))
     assert [n.value for n in found] == [2, 3, 4]
+
+
+# Word pieces exactly as faster-whisper gave them for an eSpeak NG answer: a piece with no
+# leading space continues the word before it.
+PIECES = [
+    (" from", 0.74, 1.22),
+    (" 15", 1.22, 1.54),
+    (".1", 1.54, 2.12),
+    ("%", 2.12, 2.5),
+    (" to", 2.5, 2.68),
+    (" 12", 2.68, 3.02),
+    (".4%,", 3.02, 4.3),
+    (" we", 4.3, 4.54),
+    (" reached", 4.54, 4.98),
+    (" 627", 4.98, 6.14),
+    (",000", 6.14, 7.0),
+    (" subscribers", 7.0, 7.52),
+    (" and", 7.52, 8.04),
+    (" improved", 8.04, 8.4),
+    (" 3", 8.4, 8.78),
+    (".5", 8.78, 9.38),
+    (" times", 9.38, 9.82),
+    (" from", 9.82, 10.34),
+    (" 1", 10.34, 10.54),
+    (".2", 10.54, 11.06),
+    (" seconds", 11.06, 11.52),
+    (" to", 11.52, 11.96),
+    (" 300", 11.96, 12.28),
+    (" milliseconds", 12.28, 12.86),
+    (" during", 12.86, 13.56),
+    (" COVID", 13.56, 13.92),
+    ("-19,", 13.92, 14.58),
+    (" serving", 14.68, 15.0),
+    (" 40", 15.0, 15.52),
+    (",000", 15.52, 15.94),
+    (" requests", 15.94, 16.34),
+    (" a", 16.34, 16.64),
+    (" second.", 16.64, 16.96),
+    (" It", 17.42, 17.52),
+    (" cost", 17.52, 17.76),
+    (" $0", 17.76, 18.16),
+    (".18", 18.16, 19.0),
+    (" per", 19.0, 19.3),
+    (" call", 19.3, 19.6),
+    (" and", 19.6, 20.0),
+    (" £4", 20.0, 20.48),
+    (",000", 20.48, 20.82),
+    (" a", 20.82, 20.96),
+    (" month.", 20.96, 21.36),
+    (" We", 21.64, 21.78),
+    (" used", 21.78, 22.04),
+    (" Llama", 22.04, 22.22),
+    (" 3", 22.22, 22.54),
+    (".1,", 22.54, 23.24),
+    (" p95", 23.6, 23.84),
+    (" in", 24.68, 24.96),
+    (" the", 24.96, 25.16),
+    (" mid", 25.16, 25.34),
+    ("-90s.", 25.34, 25.7),
+]
+
+
+def test_word_pieces_join_into_whole_words_with_their_times() -> None:
+    words = join_pieces([(text, start, end, 0.9) for text, start, end in PIECES])
+    texts = [w.text for w in words]
+    for whole in (
+        "15.1%",
+        "12.4%,",
+        "627,000",
+        "3.5",
+        "1.2",
+        "COVID-19,",
+        "40,000",
+        "$0.18",
+        "£4,000",
+        "3.1,",
+        "mid-90s.",
+    ):
+        assert whole in texts
+    assert not any(t[0] in ".,-%" for t in texts), texts
+    fifteen = words[texts.index("15.1%")]
+    assert (fifteen.start, fifteen.end) == (1.22, 2.5)
+    assert " ".join(texts).startswith("from 15.1% to 12.4%, we reached 627,000 subscribers")
+
+
+def test_joined_pieces_give_whole_numbers() -> None:
+    words = join_pieces([(text, start, end, 0.9) for text, start, end in PIECES])
+    found = {n.text: n for n in find_numbers(from_words(words))}
+    assert (found["from 15.1% to 12.4%"].from_value, found["from 15.1% to 12.4%"].value) == (15.1, 12.4)
+    assert found["627,000 subscribers"].value == 627_000 and found["627,000 subscribers"].quantified
+    assert found["3.5 times"].value == 3.5 and found["3.5 times"].kind == "multiplier"
+    change = found["from 1.2 seconds to 300 milliseconds"]
+    assert (change.from_value, change.value, change.unit) == (1200, 300, "ms")
+    assert found["40,000 requests a second"].value == 40_000
+    assert found["$0.18 per call"].value == 0.18 and found["$0.18 per call"].unit == "USD per call"
+    assert found["£4,000 a month"].value == 4000 and found["£4,000 a month"].unit == "GBP per month"
+    llama = found["3.1"]
+    assert llama.value == 3.1 and not llama.quantified  # a version, not an outcome
+    assert (found["mid-90s"].kind, found["mid-90s"].from_value, found["mid-90s"].value) == ("range", 94, 96)
+    assert not any(n.value in {0.1, 0.5, 0.2, 0.18, 19} and n.text.startswith(".") for n in found.values())
+    assert "COVID-19" not in " ".join(found)  # a name, not a number
+
+
+def test_a_leading_piece_without_a_space_starts_a_word() -> None:
+    [word] = join_pieces([("-19", 0.0, 0.3, 0.5)])
+    assert word.text == "-19"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown", "from_value", "value", "unit"),
+    [
+        ("from 1.5 seconds to 200 milliseconds", "1,500 ms → 200 ms", 1500, 200, "ms"),
+        ("from two minutes to 30 seconds", "120 s → 30 s", 120, 30, "s"),
+        ("from 3 hours to 20 minutes", "180 min → 20 min", 180, 20, "min"),
+        ("from 2 GB to 512 MB", "2,000 MB → 512 MB", 2000, 512, "MB"),
+        ("from 200 milliseconds to 1.5 seconds", "0.2 s → 1.5 s", 0.2, 1.5, "s"),
+        ("from 480 to 95 milliseconds", "480 ms → 95 ms", 480, 95, "ms"),
+    ],
+)
+def test_a_change_converts_each_side_from_its_own_unit(
+    text: str, shown: str, from_value: float, value: float, unit: str
+) -> None:
+    n = one(text)
+    assert (n.kind, n.from_value, n.value, n.unit) == ("change", pytest.approx(from_value), value, unit)
+    assert describe(n) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"), [("in the mid-90s", 94, 96), ("the low 20s", 20, 23), ("the high-80s", 87, 89)]
+)
+def test_rough_ranges(text: str, low: float, high: float) -> None:
+    n = one(text)
+    assert (n.kind, n.from_value, n.value) == ("range", low, high)

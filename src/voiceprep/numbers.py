@@ -61,6 +61,9 @@ _PERCENTILE = re.compile(r"^p(?P<num>\d{1,2}(?:\.\d+)?)$", re.IGNORECASE)
 _ORDINAL_DIGITS = re.compile(r"^\d+(st|nd|rd|th)$", re.IGNORECASE)
 _DECADE = re.compile(r"^(?P<num>1[89]\d0|20\d0)'?s$", re.IGNORECASE)
 _DIGIT_RANGE = re.compile(r"^(?P<a>\d+(?:\.\d+)?)[-–](?P<b>\d+(?:\.\d+)?)$")
+# "the mid-90s", "low 20s", "high-80s": a range around a round number (not a decade: see _DECADE)
+_ROUGH_RANGE = re.compile(r"^(?P<where>low|mid|high)[- ]?(?P<num>[1-9]0)'?s$", re.IGNORECASE)
+ROUGH_PART = {"low": (0, 3), "mid": (4, 6), "high": (7, 9)}
 
 # unit word -> (kind, canonical unit, multiplier into that unit)
 UNIT_WORDS: dict[str, tuple[str, str, float]] = {
@@ -156,6 +159,24 @@ METRIC_NOUNS = {
     "clicks",
     "visits",
     "downloads",
+    "subscribers",
+    "accounts",
+    "members",
+    "patients",
+    "merchants",
+    "products",
+    "items",
+    "pages",
+    "jobs",
+    "experiments",
+    "deployments",
+    "alerts",
+    "claims",
+    "payments",
+    "loans",
+    "devices",
+    "vehicles",
+    "files",
 }
 INCIDENTAL_NOUNS = {"teams", "people", "engineers", "models", "features", "things", "steps", "ways", "levers", "layers"}
 # Verbs that say by how much something changed.
@@ -318,6 +339,11 @@ def _digit_number(tokens: list[Token], i: int) -> _Parsed | None:
     m = _DECADE.match(raw)
     if m:
         return _Parsed(value=float(m["num"]), end=i + 1, kind="year", digits=True)
+    m = _ROUGH_RANGE.match(raw)
+    if m:
+        low, high = ROUGH_PART[m["where"].lower()]
+        base = float(m["num"])
+        return _Parsed(value=base + high, end=i + 1, kind="range", digits=True, from_value=base + low)
     m = _DIGIT_RANGE.match(raw)
     if m:
         # "10-15": a range written in one word
@@ -372,6 +398,19 @@ def _digit_number(tokens: list[Token], i: int) -> _Parsed | None:
     return parsed
 
 
+def _merged_token(a: Token, b: Token) -> Token:
+    return Token(
+        f"{a.raw}-{b.raw}",
+        f"{a.norm}-{b.norm}",
+        a.start,
+        b.end,
+        a.sentence_start,
+        a.clause_start,
+        b.clause_end,
+        b.sentence_end,
+    )
+
+
 def _parse(tokens: list[Token], i: int) -> _Parsed | None:
     """A number with its unit starting at tokens[i], or None."""
     words = [t.norm for t in tokens]
@@ -387,6 +426,14 @@ def _parse(tokens: list[Token], i: int) -> _Parsed | None:
         return _Parsed(value=CHANGE_MULTIPLIERS[words[i]], end=i + 1, kind="multiplier", unit="x", joinable=False)
     if words[i] == "half" and i > 0 and words[i - 1] in {"in", "by"} and not tokens[i - 1].clause_end:
         return _Parsed(value=0.5, end=i + 1, kind="multiplier", unit="x", joinable=False)
+    if words[i] in ROUGH_PART and i + 1 < n and not tokens[i].clause_end:
+        # "the mid 90s" said as two words: one range
+        rough = _ROUGH_RANGE.match(f"{words[i]}-{words[i + 1]}")
+        if rough:
+            parsed = _digit_number([*tokens[:i], _merged_token(tokens[i], tokens[i + 1])], i)
+            if parsed is not None:
+                parsed.end = i + 2
+                return parsed
     parsed = _digit_number(tokens, i) or _word_number(tokens, i)
     if parsed is None:
         return None
@@ -472,15 +519,43 @@ def find_numbers(tokens: list[Token]) -> list[NumberMention]:
                 kind_b = second.kind if second.kind not in {"plain", "year"} else parsed.kind
                 is_change = opener == "from" or (start > 1 and words[start - 2] in CHANGE_VERBS)
                 s = start - 1 if opener in {"from", "between"} else start
+                # each side in its own unit: "from 1.5 seconds to 200 milliseconds" is 1,500 ms → 200 ms
+                first = convert(parsed.value, parsed.unit, unit) if parsed.unit else parsed.value
                 merged = _Parsed(value=second.value, end=second.end, kind=kind_b, unit=unit)
                 m = _mention(tokens, s, second.end, merged, "change" if is_change else "range")
-                m = m.model_copy(update={"unit": unit, "from_value": round(parsed.value, 6)})
+                m = m.model_copy(update={"unit": unit, "from_value": round(first, 6)})
                 out.append(m)
                 i = second.end
                 continue
         out.append(_mention(tokens, start, end, parsed))
         i = end
     return out
+
+
+# How many of the smallest unit of each family one unit holds, for converting between them.
+UNIT_SCALE: dict[str, tuple[str, float]] = {
+    "ms": ("time", 1),
+    "s": ("time", 1_000),
+    "min": ("time", 60_000),
+    "h": ("time", 3_600_000),
+    "days": ("time", 86_400_000),
+    "weeks": ("time", 7 * 86_400_000),
+    "KB": ("bytes", 1),
+    "MB": ("bytes", 1_000),
+    "GB": ("bytes", 1_000_000),
+    "TB": ("bytes", 1_000_000_000),
+    "USD": ("USD", 1),
+    "GBP": ("GBP", 1),
+    "EUR": ("EUR", 1),
+}
+
+
+def convert(value: float, unit: str | None, into: str | None) -> float:
+    """``value`` in ``unit`` expressed in ``into``; unchanged when the two do not convert."""
+    if unit == into or unit not in UNIT_SCALE or into not in UNIT_SCALE:
+        return value
+    (family, scale), (family_into, scale_into) = UNIT_SCALE[unit], UNIT_SCALE[into]
+    return value * scale / scale_into if family == family_into else value
 
 
 def _amount(value: float, unit: str | None) -> str:

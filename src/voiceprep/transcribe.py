@@ -233,17 +233,12 @@ class Transcriber:
             if _is_hallucination(segment):
                 dropped.append(segment.text.strip())
                 continue
-            for w in segment.words or []:
-                if not w.word.strip():
-                    continue
-                words.append(
-                    Word(
-                        text=w.word.strip(),
-                        start=round(float(w.start) + offset_s, 3),
-                        end=round(float(w.end) + offset_s, 3),
-                        probability=round(float(w.probability), 3),
-                    )
-                )
+            words += join_pieces(
+                [
+                    (w.word, float(w.start) + offset_s, float(w.end) + offset_s, float(w.probability))
+                    for w in segment.words or []
+                ]
+            )
         return words, dropped
 
     def transcribe_covering(
@@ -329,6 +324,33 @@ class Transcriber:
             transcribe_s=round(time.perf_counter() - started, 3),
             dropped_segments=dropped,
         )
+
+
+def join_pieces(pieces: list[tuple[str, float, float, float]]) -> list[Word]:
+    """Whole words from faster-whisper's word pieces: ``(text, start, end, probability)``.
+
+    faster-whisper marks the start of a new word with a leading space; a piece without one
+    continues the word before it (" 15" ".1", " 627" ",000", " COVID" "-19"). Taken as words
+    of their own, every decimal and thousand would be read as two numbers. A joined word
+    spans its pieces and is as sure as its least sure piece.
+    """
+    words: list[Word] = []
+    for text, start, end, probability in pieces:
+        if not text.strip():
+            continue
+        if words and not text[:1].isspace():
+            last = words[-1]
+            words[-1] = Word(
+                text=last.text + text.strip(),
+                start=last.start,
+                end=round(max(last.end, end), 3),
+                probability=min(last.probability, round(probability, 3)),
+            )
+            continue
+        words.append(
+            Word(text=text.strip(), start=round(start, 3), end=round(end, 3), probability=round(probability, 3))
+        )
+    return words
 
 
 def is_filled_pause(word: Word) -> bool:

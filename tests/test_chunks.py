@@ -53,3 +53,45 @@ def test_merge_takes_words_from_the_plain_pass_and_pauses_from_the_prompted_one(
     prompted = [word("Montreal,", 0.0, 0.6), word("um,", 0.7, 1.0), word("uh,", 1.0, 1.4), word("forced", 1.5, 2.0)]
     merged = merge_filled_pauses(plain, prompted)
     assert [w.text for w in merged] == ["Montreal", "um,", "uh,", "forced"]
+
+
+def test_a_filled_pause_is_placed_by_the_words_around_it_not_by_its_time() -> None:
+    # Whisper timed the "Um" said after "a year." at 29.0 s, inside "480 milliseconds".
+    plain = [
+        word("from", 28.5, 28.8),
+        word("480", 28.8, 29.4),
+        word("milliseconds", 29.4, 30.2),
+        word("a", 36.6, 36.8),
+        word("year.", 36.8, 37.2),
+        word("We", 37.9, 38.1),
+    ]
+    prompted = [
+        word("from", 28.5, 28.8),
+        word("480", 28.8, 29.0),
+        word("milliseconds", 29.2, 30.2),
+        word("a", 36.6, 36.8),
+        word("year.", 36.8, 37.0),
+        word("Um,", 29.0, 29.3),
+        word("we", 37.9, 38.1),
+    ]
+    merged = merge_filled_pauses(plain, prompted)
+    assert [w.text for w in merged] == ["from", "480", "milliseconds", "a", "year.", "Um,", "We"]
+    um = merged[5]
+    assert 37.2 <= um.start <= um.end <= 37.9
+
+
+def test_a_filled_pause_never_lands_inside_a_plain_word() -> None:
+    plain = [word("we", 0.0, 0.3), word("shipped", 0.3, 1.2), word("it", 1.3, 1.5)]
+    # no neighbour to align by: its own time picks the gap, and it is moved out of the word
+    merged = merge_filled_pauses(plain, [word("uh", 0.5, 0.9)])
+    for filler in (w for w in merged if w.text == "uh"):
+        for w in plain:
+            assert filler.end <= w.start or filler.start >= w.end
+    assert [w.text for w in merged] in (["we", "shipped", "uh", "it"], ["we", "uh", "shipped", "it"])
+
+
+def test_a_hesitation_inside_a_number_does_not_split_it() -> None:
+    from voiceprep.analysis import analyze_text
+
+    found = analyze_text("we cut it from 480, um, milliseconds to 95 milliseconds", None, "typed").numbers
+    assert [(n.kind, n.from_value, n.value) for n in found] == [("change", 480, 95)]

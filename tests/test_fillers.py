@@ -38,6 +38,10 @@ def texts(sentence: str) -> list[str]:
         ("Basically we cached it. It literally halved the bill.", ["basically", "literally"]),
         ("So we rolled back.", ["so"]),
         ("We saw drift. So, I rolled back.", []),
+        ("We saw drift, uh, so I rolled back.", ["uh"]),  # "so" means "therefore" here
+        ("We saw drift so I rolled back.", []),
+        ("We saw drift, uh, so, I mean, we rolled back.", ["uh", "so", "i mean"]),
+        ("Um, so I was working on fraud.", ["um", "so"]),
         ("It was slow, so we cached it.", []),
         ("The model was so much better.", []),
         ("Um, so, we cached it.", ["um", "so"]),

@@ -24,10 +24,9 @@ from .audio import SAMPLE_RATE, FloatArray, load_audio
 from .errors import VoiceprepError
 from .schema import NumberMention, Transcript
 from .stream import transcribe_live, transcribe_streaming
-from .tokens import Token, from_text, from_words
+from .tokens import FILLED_PAUSE, Token, from_text, from_words
 from .transcribe import Settings, Transcriber
 
-FILLED_PAUSE = fillers_mod.FILLED_PAUSE
 NUMBER_KINDS = {"CARDINAL", "PERCENT", "MONEY", "YEAR", "ORDINAL", "RANGE"}
 
 
@@ -40,10 +39,12 @@ class ManifestEntry(BaseModel):
     numbers: list[float] = Field(default_factory=list)
     source: str = ""
     kind: str = ""
+    speaker: str = ""
 
 
 class ClipScore(BaseModel):
     clip: str
+    speaker: str = ""
     duration_s: float
     reference: str
     hypothesis: str
@@ -64,16 +65,30 @@ class Rates(BaseModel):
     f1: float | None
 
 
-class AudioEvaluation(BaseModel):
+class Scores(BaseModel):
+    """The figures of a set of clips: all of a manifest's, or one speaker's."""
+
+    clip_count: int
+    seconds: float
+    fillers_ref: int
+    numbers_ref: int
+    content_wer: float
+    fillers: Rates  # per-clip counts
+    fillers_aligned: Rates  # fillers that stand where the reference has one
+    numbers: Rates
+
+
+class SpeakerScores(Scores):
+    speaker: str
+
+
+class AudioEvaluation(Scores):
     manifest: str
     model: str
     path: str  # which code path transcribed the clips
     settings: dict[str, object]
     clips: list[ClipScore]
-    content_wer: float
-    fillers: Rates  # per-clip counts
-    fillers_aligned: Rates  # fillers that stand where the reference has one
-    numbers: Rates
+    speakers: list[SpeakerScores]  # figures per speaker, in the manifest's order
     rtf: float
     peak_rss_mb: float
 
@@ -297,6 +312,7 @@ def evaluate_audio(
         _, errors, ref_count, aligned = score_clip(entry, tokens)
         clip = ClipScore(
             clip=entry.audio,
+            speaker=entry.speaker,
             duration_s=round(len(audio) / SAMPLE_RATE, 3),
             reference=entry.reference,
             hypothesis=transcript.text,
@@ -313,15 +329,33 @@ def evaluate_audio(
         clips.append(clip)
         if on_clip is not None:
             on_clip(clip)
-    ref_fillers = sum(c.fillers_ref for c in clips)
-    found = sum(c.fillers_found for c in clips)
-    counted = sum(min(c.fillers_ref, c.fillers_found) for c in clips)
+    speakers = list(dict.fromkeys(c.speaker for c in clips))
     return AudioEvaluation(
         manifest=str(manifest),
         model=transcriber.name,
         path=path,
         settings=transcriber.info.model_dump(exclude={"path", "name"}),
         clips=clips,
+        speakers=[
+            SpeakerScores(speaker=name, **score_clips([c for c in clips if c.speaker == name]).model_dump())
+            for name in speakers
+        ],
+        **score_clips(clips).model_dump(),
+        rtf=round(sum(c.transcribe_s for c in clips) / max(1e-9, sum(c.duration_s for c in clips)), 4),
+        peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    )
+
+
+def score_clips(clips: list[ClipScore]) -> Scores:
+    """Content WER and filler and number rates over ``clips``, each filler counted per clip."""
+    ref_fillers = sum(c.fillers_ref for c in clips)
+    found = sum(c.fillers_found for c in clips)
+    counted = sum(min(c.fillers_ref, c.fillers_found) for c in clips)
+    return Scores(
+        clip_count=len(clips),
+        seconds=round(sum(c.duration_s for c in clips), 1),
+        fillers_ref=ref_fillers,
+        numbers_ref=sum(len(c.numbers_ref) for c in clips),
         content_wer=round(sum(c.word_errors for c in clips) / max(1, sum(c.ref_words for c in clips)), 4),
         fillers=rates(counted, found, ref_fillers),
         fillers_aligned=rates(sum(c.fillers_aligned for c in clips), found, ref_fillers),
@@ -330,8 +364,6 @@ def evaluate_audio(
             sum(len(c.numbers_found) for c in clips),
             sum(len(c.numbers_ref) for c in clips),
         ),
-        rtf=round(sum(c.transcribe_s for c in clips) / max(1e-9, sum(c.duration_s for c in clips)), 4),
-        peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     )
 
 

@@ -6,14 +6,11 @@ that misses a few, so every discourse filler needs positive evidence from its co
 
 from __future__ import annotations
 
-import re
-
 from .schema import Filler
-from .tokens import Token
+from .tokens import FILLED_PAUSE, Token
 
 # um, uh, er, erm, ah, hm, hmm. Not "mm" or "mhm": a back-channel "yes", or how Whisper
 # writes a word cut off after its first sound ("m- Montreal").
-FILLED_PAUSE = re.compile(r"^(u+m+|u+h+m*|e+r+m*|a+h+|h+m+)$")
 
 # Words after which "like" is a verb, a preposition or a comparison, never a filler.
 _LIKE_BEFORE = {
@@ -241,20 +238,18 @@ def _sort_of(tokens: list[Token], i: int) -> bool:
 
 
 def _so(tokens: list[Token], i: int) -> bool:
-    """'So' as a filler: opening the answer, after another filler, or set off by commas mid-sentence.
+    """'So' as a filler: opening the answer (after a hesitation too), or set off by commas mid-sentence.
 
     A sentence that starts "So, I rolled back" uses it as a link to what came before, and
-    counting that would flag fluent speech.
+    counting that would flag fluent speech. After a hesitation mid-answer, "so I rolled
+    back" still means "therefore": the hesitation is the filler, not the "so".
     """
     tok = tokens[i]
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if nxt is None or not tok.clause_start or nxt.norm in _SO_NOT_FILLER_NEXT:
         return False
-    if i == 0:
-        return True
-    prev = tokens[i - 1]
-    if FILLED_PAUSE.match(prev.norm):
-        return True
+    if i == 0 or (i == 1 and FILLED_PAUSE.match(tokens[0].norm)):
+        return True  # "So, ..." or "Um, so ..." opening the answer
     return tok.clause_end and not tok.sentence_start
 
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .schema import NumberMention
-from .tokens import Token
+from .tokens import Token, without_filled_pauses
 
 UNITS_WORDS = {
     "zero": 0,
@@ -497,7 +497,11 @@ def _mention(tokens: list[Token], i: int, j: int, p: _Parsed, kind: str | None =
 
 
 def find_numbers(tokens: list[Token]) -> list[NumberMention]:
-    """Every number in the token stream, ranges and changes merged into one mention."""
+    """Every number in the token stream, ranges and changes merged into one mention.
+
+    Filled pauses are passed over: "from 480, um, milliseconds" is one number.
+    """
+    tokens = without_filled_pauses(tokens)
     out: list[NumberMention] = []
     words = [t.norm for t in tokens]
     n = len(tokens)

@@ -18,7 +18,15 @@ import numpy as np
 
 from .audio import SAMPLE_RATE, FloatArray, Int16Array, VoiceDetector, to_float, to_int16
 from .schema import Transcript, Word
-from .transcribe import MAX_CHUNK_S, Transcriber, chunk_spans, context_of, is_filled_pause, speech_spans
+from .transcribe import (
+    MAX_CHUNK_S,
+    Transcriber,
+    chunk_spans,
+    context_of,
+    is_filled_pause,
+    merge_filled_pauses,
+    speech_spans,
+)
 
 FILLER_WINDOW_S = 8.0  # live, the least audio the filler pass hears at once (but at the end)
 MIN_CHUNK_S = 8.0  # while the worker is busy: shorter chunks lose context and cost a window each
@@ -70,6 +78,7 @@ class StreamingTranscriber:
         self._heard_speech_since_cut = False
         self._last_cut = 0
         self._finished = False
+        self._cancelled = False
         self._error: BaseException | None = None
         self._words: list[Word] = []
         self._dropped: list[str] = []
@@ -168,9 +177,12 @@ class StreamingTranscriber:
                 words = [
                     w.model_copy(update={"start": round(w.start + offset, 3), "end": round(w.end + offset, 3)})
                     for w in words
-                    if known is None or not is_filled_pause(w)  # those are among the words already
                 ]
                 with self._lock:
+                    if known is not None:
+                        # the last filler pass's "um"s in this chunk, now placed among its words
+                        lo, hi = start / SAMPLE_RATE, end / SAMPLE_RATE
+                        self._words = [w for w in self._words if not (is_filled_pause(w) and lo <= w.start < hi)]
                     self._words += words
                     self._dropped += dropped
                 if self._on_words is not None and words:
@@ -187,6 +199,7 @@ class StreamingTranscriber:
         """The filler pass again over [start, end): its "um"s and "uh"s replace the chunks' own.
 
         Where the chunks found none there is nothing to check, and no decoding is spent.
+        Returns every word of that pass, so the last chunk can place its fillers among its own words.
         """
         lo, hi = start / SAMPLE_RATE, end / SAMPLE_RATE
         with self._lock:
@@ -196,13 +209,14 @@ class StreamingTranscriber:
                 self._filler_from = end
             return []
         audio = self._audio(start, end)
-        found = transcriber.filled_pauses(audio, start / SAMPLE_RATE) if speech_spans(audio) else []
+        prompted = transcriber.prompted_pass(audio, start / SAMPLE_RATE) if speech_spans(audio) else []
         with self._lock:
             kept = [w for w in self._words if not (lo <= w.start < hi and is_filled_pause(w))]
-            found = [w for w in found if lo <= w.start < hi]
-            self._words = kept + found
+            window = [w for w in kept if lo <= w.start < hi]
+            placed = merge_filled_pauses(window, prompted)
+            self._words = kept + [w for w in placed if is_filled_pause(w) and lo <= w.start < hi]
             self._filler_from = end
-        return found
+        return prompted
 
     def _run(self) -> None:
         try:
@@ -222,7 +236,7 @@ class StreamingTranscriber:
                     with self._lock:
                         self._working = False
                         self._lock.notify_all()
-            if self._fillers_later and self._filler_from < self._committed:
+            if self._fillers_later and self._filler_from < self._committed and not self._cancelled:
                 transcriber = self._get_transcriber()
                 if transcriber.settings.filler_pass:
                     began = time.perf_counter()
@@ -245,8 +259,39 @@ class StreamingTranscriber:
         with self._lock:
             return (self._total - self._committed) / SAMPLE_RATE
 
+    def cancel(self, wait_s: float = 60.0) -> None:
+        """Stop transcribing: drop the chunks not yet started and wait for the one in hand.
+
+        A decoding cannot be stopped half-way, and a process that exits while CTranslate2 is
+        decoding on another thread dies with "terminate called without an active exception".
+        Another Ctrl-C while waiting is ignored: the wait is one chunk at most.
+        """
+        with self._lock:
+            self._cancelled = True
+            self._cuts.clear()
+            if self._plan is not None:
+                self._plan.clear()
+            self._finished = True
+            self._lock.notify_all()
+        deadline = time.monotonic() + wait_s
+        while self._worker.is_alive() and time.monotonic() < deadline:
+            try:
+                self._worker.join(0.1)
+            except KeyboardInterrupt:
+                continue
+
     def finish(self) -> Transcript:
-        """Transcribe what is left once the answer has ended, and return the whole transcript."""
+        """Transcribe what is left once the answer has ended, and return the whole transcript.
+
+        Ctrl-C meanwhile stops the transcription cleanly (``cancel``) and is raised again.
+        """
+        try:
+            return self._finish()
+        except KeyboardInterrupt:
+            self.cancel()
+            raise
+
+    def _finish(self) -> Transcript:
         with self._lock:
             if self._plan:
                 self._cuts += [(s, min(e, self._total)) for s, e in self._plan if s < self._total]
@@ -280,10 +325,14 @@ def _feed(stream: StreamingTranscriber, audio: FloatArray, block_s: float, keep_
     """
     samples = to_int16(audio)
     step = int(block_s * SAMPLE_RATE)
-    for offset in range(0, len(samples), step):
-        stream.feed(samples[offset : offset + step], offset)
-        if keep_up:
-            stream.wait_until_idle()
+    try:
+        for offset in range(0, len(samples), step):
+            stream.feed(samples[offset : offset + step], offset)
+            if keep_up:
+                stream.wait_until_idle()
+    except KeyboardInterrupt:
+        stream.cancel()
+        raise
     return stream.finish()
 
 

@@ -7,10 +7,12 @@ offsets when it comes from typed text; the analysis does not care which.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .schema import Word
 
+# "um", "uh", "er", "erm", "ah", "hmm" and their drawn-out spellings
+FILLED_PAUSE = re.compile(r"^(u+m+|u+h+m*|e+r+m*|a+h+|h+m+)$")
 _EDGE = "\"'“”‘’()[]{}«»…*_"
 _CLAUSE_END = (",", ";", ":", "—", "–", "-", "...", "…")
 _SENTENCE_END = (".", "?", "!")
@@ -96,3 +98,18 @@ def from_words(words: list[Word]) -> list[Token]:
 def from_text(text: str) -> list[Token]:
     """Tokens of typed text, positioned by character offsets."""
     return _tokens([(m.group(), float(m.start()), float(m.end())) for m in re.finditer(r"\S+", text)])
+
+
+def without_filled_pauses(tokens: list[Token]) -> list[Token]:
+    """The tokens less "um" and "uh", so a hesitation inside a number does not split it.
+
+    The commas Whisper writes around a hesitation go with it ("480, um, milliseconds"): the
+    word before it no longer closes its clause, unless the hesitation followed a sentence's end.
+    """
+    out: list[Token] = []
+    for t in tokens:
+        if FILLED_PAUSE.match(t.norm) is None:
+            out.append(t)
+        elif out and not out[-1].sentence_end and not t.sentence_end:
+            out[-1] = replace(out[-1], clause_end=t.clause_end and not t.raw.endswith(","))
+    return out

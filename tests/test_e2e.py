@@ -3,6 +3,7 @@ PortAudio recording from a virtual ALSA microphone (ALSA's file plugin) in a sub
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -255,7 +256,7 @@ def test_ctrl_c_keeps_and_analyses_the_take(tmp_path: Path, spoken_answer: np.nd
     fed = [0]
     threading.Thread(target=feed_in_real_time, args=(proc, audio.mic, spoken_answer, fed), daemon=True).start()
     deadline = time.monotonic() + 60
-    while fed[0] < 16000 * 5 and time.monotonic() < deadline:
+    while fed[0] < 16000 * 8 and time.monotonic() < deadline:  # enough speech to judge
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
@@ -265,7 +266,7 @@ def test_ctrl_c_keeps_and_analyses_the_take(tmp_path: Path, spoken_answer: np.nd
     meta = json.loads((session / "session.json").read_text())
     assert meta["stopped_by"] == "interrupt" and meta["status"] == "analysed"
     samples, rate = read_wav(session / "answer.wav")
-    assert 4.5 <= len(samples) / rate <= fed[0] / 16000 + 0.5
+    assert 7.5 <= len(samples) / rate <= fed[0] / 16000 + 0.5
     assert np.array_equal(samples, spoken_answer[: len(samples)])
     report = json.loads(out)
     assert content_words(report["transcript"])[:4] == ["at", "my", "last", "company"]
@@ -396,3 +397,86 @@ def test_bad_input_is_one_clear_line(
     filled = [a.format(**{k: str(v) for k, v in paths.items()}) for a in args]
     result = run_cli(*filled, env={"VOICEPREP_HOME": str(tmp_path / "data")})
     assert_one_clean_line(result, code=code, contains=message)
+
+
+def test_ctrl_c_while_transcribing_stops_cleanly_and_recover_finishes_in_place(
+    tmp_path: Path, spoken_answer: np.ndarray
+) -> None:
+    """Ctrl-C during the decoding: exit 130 with one line, no C++ abort; the take is analysed later in place."""
+    long = write_wav(tmp_path / "long.wav", np.tile(spoken_answer, 6))  # about two minutes
+    home = tmp_path / "data"
+    env = dict(os.environ, VOICEPREP_HOME=str(home))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voiceprep", "analyze", str(long), "-q", QUESTION],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    status = None
+    while status != "recorded" and time.monotonic() < deadline:
+        time.sleep(0.05)
+        metas = list(home.glob("*/session.json")) if home.is_dir() else []
+        with contextlib.suppress(ValueError, IndexError, OSError):
+            status = json.loads(metas[0].read_text())["status"]
+    assert status == "recorded", "the analysis never started"
+    time.sleep(1.5)  # the model is loaded and decoding
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "terminate called" not in err and "Aborted" not in err and "Traceback" not in err
+    [line] = [x for x in err.splitlines() if x.startswith("voiceprep:")]
+    [session] = [p for p in home.iterdir() if p.is_dir()]
+    assert "interrupted before the analysis" in line and f"voiceprep recover {session.name}" in line
+    assert json.loads((session / "session.json").read_text())["status"] == "interrupted"
+
+    listed = run_cli("sessions", env={"VOICEPREP_HOME": str(home)})
+    assert "interrupted" in listed.stdout and "voiceprep recover" in listed.stdout
+    result = run_cli("recover", "--json", env={"VOICEPREP_HOME": str(home)})
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["word_count"] > 200 and report["duration_s"] == pytest.approx(6 * len(spoken_answer) / 16000, 0.01)
+    assert [p.name for p in home.iterdir() if p.is_dir()] == [session.name]  # analysed in place, no copy
+    assert json.loads((session / "session.json").read_text())["status"] == "analysed"
+    again = run_cli("recover", env={"VOICEPREP_HOME": str(home)})
+    assert again.returncode == 0 and "Nothing to recover" in again.stdout
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A 200 KB tmpfs: a full disk a few seconds into an answer."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mount)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_in_analyze_keeps_nothing_half_made(small_disk: Path, tmp_path: Path, spoken_answer) -> None:
+    wav = write_wav(tmp_path / "answer.wav", spoken_answer)  # about 700 KB as 16-bit audio
+    before = wav.read_bytes()
+    result = run_cli("--home", str(small_disk), "analyze", str(wav), "-q", QUESTION)
+    assert_one_clean_line(result, code=5, contains="No space left on device")
+    assert f"nothing was saved and {wav} is untouched" in result.stderr
+    assert wav.read_bytes() == before
+    assert [p for p in small_disk.iterdir() if p.is_dir()] == []  # no session left half-made
+
+
+def test_a_full_disk_while_recording_says_what_was_kept(small_disk: Path, tmp_path: Path, spoken_answer) -> None:
+    audio = make_virtual_audio(tmp_path / "audio", spoken_answer)
+    env = dict(audio.env, VOICEPREP_HOME=str(small_disk))
+    result = run_cli("practice", "-q", QUESTION, "--no-speak", env=env)
+    assert_one_clean_line(result, code=5, contains="No space left on device")
+    [session] = [p for p in small_disk.iterdir() if p.is_dir()]
+    samples, rate = read_wav(session / "answer.wav")
+    kept = len(samples) / rate
+    assert 2.0 < kept < 7.0  # 200 KB holds about 6 s
+    assert np.array_equal(samples, spoken_answer[: len(samples)])  # what is kept is the take, bit for bit
+    assert f"the {kept:.1f} s recorded before it are kept" in result.stderr
+    assert f"voiceprep recover {session.name}" in result.stderr
+    listed = run_cli("sessions", env={"VOICEPREP_HOME": str(small_disk)})
+    assert "recording" not in listed.stdout  # failed or interrupted, never "recording" for ever

@@ -1,4 +1,6 @@
+import itertools
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -122,3 +124,92 @@ def test_compare_refuses_two_different_questions(store_with_attempts: Store, que
     first = store_with_attempts.sessions()[0].id
     result = run_cli("compare", first, other.id, env={"VOICEPREP_HOME": str(store_with_attempts.home)})
     assert result.returncode == 2 and "different questions" in result.stderr
+
+
+def _attempt(session: str, question_id: str, **figures: float):
+    from voiceprep.progress import Attempt
+
+    base = dict(
+        session=session,
+        question_id=question_id,
+        created_at=f"2026-11-0{session[-1]}T09:00:00+00:00",
+        duration_s=120.0,
+        target_low=90.0,
+        target_high=150.0,
+        wpm=140.0,
+        wpm_low=120.0,
+        wpm_high=160.0,
+        fillers_per_min=2.0,
+        long_pauses=0,
+        numbers=2,
+        measured=1,
+        rubric_covered=3,
+        rubric_points=6,
+    )
+    base.update(figures)
+    return Attempt(**base)
+
+
+def test_figures_that_look_the_same_are_steady_not_worse() -> None:
+    trends = {
+        t.metric: t
+        for t in compare_attempts(
+            _attempt("s1", "q", fillers_per_min=10.26, wpm=171.6), _attempt("s2", "q", fillers_per_min=10.34, wpm=171.9)
+        )
+    }
+    assert (trends["fillers_per_min"].first, trends["fillers_per_min"].last) == (10.3, 10.3)
+    assert trends["fillers_per_min"].verdict == "steady" and trends["fillers_per_min"].change == 0
+    assert trends["wpm"].verdict == "steady"
+
+
+def compare_attempts(a, b):
+    from voiceprep.progress import METRICS, trend
+
+    return [trend([a, b], m[0]) for m in METRICS]
+
+
+def test_overall_compares_each_question_with_itself() -> None:
+    # q1 once, fluent; q2 twice, getting better. First-to-last across questions would say
+    # fillers got worse (1.0 -> 4.0); per question they went from 8.0 to 4.0.
+    attempts = [
+        _attempt("s1", "q1", fillers_per_min=1.0),
+        _attempt("s2", "q2", fillers_per_min=8.0),
+        _attempt("s3", "q2", fillers_per_min=4.0),
+    ]
+    overall = {t.metric: t for t in progress(attempts).overall}
+    assert overall["fillers_per_min"].verdict == "better"
+    assert (overall["fillers_per_min"].first, overall["fillers_per_min"].last) == (8.0, 4.0)
+    single = {t.metric: t for t in progress(attempts[:2]).overall}
+    assert single["fillers_per_min"].verdict == "-"  # no question practised twice: nothing to say
+
+
+def test_pace_is_shown_as_the_report_shows_it() -> None:
+    from voiceprep.report import format_figure
+
+    assert format_figure(171.6, "wpm") == "172"
+    assert format_figure(10.26, "fillers_per_min") == "10.3"
+
+
+def test_one_far_off_attempt_does_not_flatten_the_chart() -> None:
+    from voiceprep.html import progress_chart
+
+    attempts = [_attempt(f"s{k}", "q", duration_s=d) for k, d in enumerate([100, 130, 1800, 120], 1)]
+    svg = progress_chart(attempts, "duration_s")
+    assert svg.count('class="off-scale"') == 1 and "off the scale" in svg
+    ys = [float(m) for m in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)"', svg)]
+    assert len(ys) == 3 and max(ys) - min(ys) > 15  # the real attempts keep their spread (2 px before)
+
+
+def test_long_timeline_labels_do_not_overlap(question) -> None:
+    from voiceprep.html import timeline_svg
+
+    report = make_report(question, "we shipped it " * 20, 1800.0, 0.4)
+    labels = [float(x) for x in re.findall(r'<text x="([\d.]+)" y="118">', timeline_svg(report))]
+    assert 4 <= len(labels) <= 12
+    assert min(b - a for a, b in itertools.pairwise(labels)) >= 45  # a "30:00" label is about 40 px
+
+
+def test_headers_show_readable_times(question) -> None:
+    report = make_report(question, *ANSWERS[1]).model_copy(update={"created_at": "2026-11-24T18:42:07+00:00"})
+    assert "Recorded 24 Nov 2026, 18:42" in format_markdown(report)
+    assert "24 Nov 2026, 18:42" in format_html(report) and "2026-11-24T18:42:07" not in format_html(report)

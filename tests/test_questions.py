@@ -94,3 +94,39 @@ def test_user_packs_folder_and_lookup(tmp_path: Path) -> None:
         library.find("one")
     with pytest.raises(UnknownQuestionError, match="unknown question id"):
         library.find("nothing-like-it")
+
+
+def test_a_broken_pack_in_the_packs_folder_is_skipped_and_named(tmp_path: Path) -> None:
+    (tmp_path / "packs").mkdir()
+    write(tmp_path / "packs", GOOD)
+    broken = tmp_path / "packs" / "broken.yaml"
+    broken.write_text("pack: broken\ntitle: [oops\n")
+    library = Library.load(tmp_path)
+    assert {p.pack for p in library.packs} == {"ml-engineer", "demo"}
+    [reason] = library.skipped
+    assert str(broken) in reason and "not valid YAML" in reason
+    # named on the command line, the same file is an error: the user asked for it
+    with pytest.raises(PackError, match=r"broken\.yaml"):
+        Library.load(tmp_path, [broken])
+
+
+def test_cli_warns_once_and_goes_on(tmp_path: Path) -> None:
+    from helpers import run_cli
+
+    (tmp_path / "packs").mkdir()
+    (tmp_path / "packs" / "broken.yaml").write_text("questions: 3\n")
+    result = run_cli("--home", str(tmp_path), "questions")
+    assert result.returncode == 0, result.stderr
+    assert "prototype-to-production" in result.stdout
+    assert result.stderr.count("skipped a broken pack") == 1 and "broken.yaml" in result.stderr
+
+
+def test_an_absurdly_large_pack_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    import time
+
+    path = tmp_path / "huge.yaml"
+    path.write_text(GOOD + "# " + "x" * 2_000_000 + "\n")
+    started = time.perf_counter()
+    with pytest.raises(PackError, match=r"2\.0 MB is too large for a question pack"):
+        load_pack(path)
+    assert time.perf_counter() - started < 1.0

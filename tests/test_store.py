@@ -1,7 +1,10 @@
+import os
 import shutil
+import socket
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from voiceprep.errors import StorageError, UnknownSessionError
@@ -58,3 +61,56 @@ def test_unwritable_home_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(StorageError, match="cannot create a session"):
         Store(blocker / "home").create("q", "p", "practice")
+
+
+def test_a_take_left_recording_by_a_dead_process_is_interrupted(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from voiceprep.audio import WavStreamWriter
+
+    store = Store(tmp_path)
+    live = store.create("q-live", "p", "practice")
+    assert live.status == "recording"  # this process is still at work on it
+    dead = store.create("q-dead", "p", "practice", now=datetime(2026, 1, 2, 9, 0, 0))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead.update(pid=int(gone.stdout))
+    with WavStreamWriter(dead.answer_path) as w:
+        w.write(np.zeros(16000 * 3, np.int16))
+    old = store.create("q-old", "p", "practice", now=datetime(2026, 1, 3, 9, 0, 0))
+    old.update(pid=None, host=None, status="recorded")  # written by a version that kept no pid
+    by_id = {s.meta.question_id: s for s in store.sessions()}
+    assert by_id["q-live"].status == "recording"
+    assert by_id["q-dead"].status == "interrupted" and by_id["q-dead"].recorded_seconds() == 3.0
+    assert by_id["q-old"].status == "interrupted"
+    assert [s.meta.question_id for s in store.recoverable()] == ["q-dead"]  # q-old has no audio
+    # a pid reused by a process that started after the session was made is not its owner
+    old.update(pid=os.getpid(), host=socket.gethostname(), status="recording")
+    assert {s.meta.question_id: s for s in store.sessions()}["q-old"].status == "interrupted"
+
+
+def test_a_home_that_is_a_file_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StorageError, match="is a file, not a folder"):
+        Store(tmp_path / "file").sessions()
+
+
+def test_a_full_disk_keeps_the_blocks_written_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from voiceprep.audio import WavStreamWriter, read_wav
+
+    path = tmp_path / "answer.wav"
+    writer = WavStreamWriter(path)
+    writer.write(np.ones(1600, np.int16))
+    real_write = writer._file.write
+
+    def full(data: bytes) -> int:
+        real_write(data[:100])  # part of the block fits, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(writer._file, "write", full)
+    with pytest.raises(StorageError, match=r"No space left on device.*0\.1 s recorded before it are kept"):
+        writer.write(np.ones(1600, np.int16))
+    samples, rate = read_wav(path)
+    assert rate == 16000 and len(samples) == 1600 and path.stat().st_size == 44 + 3200

@@ -17,6 +17,8 @@ LONG_PAUSE_S = 2.0
 TARGET_WPM = Range(low=120, high=160)
 SLOW_START_S = 5.0
 FILLERS_PER_MIN_LIMIT = 4.0
+# Less speech than this is too little to judge pace or filler rates by.
+MIN_JUDGED_SPEECH_S = 5.0
 
 HEDGES = [
     "in general",
@@ -233,11 +235,22 @@ def coaching_hints(report: Report, question: Question) -> list[str]:
     hints: list[str] = []
     target = report.target_duration_s
     if report.word_count == 0:
-        return ["No speech was heard: check the microphone with `voiceprep devices`."]
+        if report.source == "practice":
+            return ["No speech was heard: check the microphone with `voiceprep devices`."]
+        return ["No speech was heard in this recording: check that it is the right file and that it holds speech."]
+    if report.too_short:
+        return [
+            f"Too short to judge: {report.speaking_s:.1f} s of speech ({report.word_count} words). Pace and "
+            f"filler rates need at least {MIN_JUDGED_SPEECH_S:.0f} s; this attempt is kept but left out of progress."
+        ]
     if report.duration_s < target.low:
+        # what to add depends on what is already there: a short answer can touch every point thinly
+        if all(r.covered for r in report.rubric):
+            more = "Every point is touched: go deeper on each (the figures, the trade-offs, what you would change)."
+        else:
+            more = "Cover more of the points a strong answer makes."
         hints.append(
-            f"Short: {clock(report.duration_s)} against a target of {clock(target.low)}-{clock(target.high)}. "
-            "Cover more of the points a strong answer makes."
+            f"Short: {clock(report.duration_s)} against a target of {clock(target.low)}-{clock(target.high)}. {more}"
         )
     elif report.duration_s > target.high:
         hints.append(
@@ -298,8 +311,10 @@ def analyze(
     speaking = speaking_time(tokens, pauses)
     found_fillers = fillers_mod.find_fillers(tokens)
     found_numbers = numbers_mod.find_numbers(tokens)
-    minutes = speaking / 60 if speaking > 0 else None
     count = len(tokens)
+    too_short = count > 0 and speaking < MIN_JUDGED_SPEECH_S
+    # rates over a second or two of speech say nothing (one "uh" in 1.8 s is 33 a minute)
+    minutes = speaking / 60 if speaking > 0 and not too_short else None
     coverage = rubric.coverage(question, tokens)
     report = Report(
         question_id=question.id,
@@ -318,7 +333,8 @@ def analyze(
         fillers=found_fillers,
         filler_count=len(found_fillers),
         fillers_per_min=round(len(found_fillers) / minutes, 2) if minutes else None,
-        fillers_per_100_words=round(100 * len(found_fillers) / count, 2) if count else None,
+        fillers_per_100_words=round(100 * len(found_fillers) / count, 2) if count and not too_short else None,
+        too_short=too_short,
         numbers=found_numbers,
         quantified=any(n.quantified for n in found_numbers),
         pauses=pauses,

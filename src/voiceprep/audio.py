@@ -6,7 +6,9 @@ rest of voiceprep works on plain arrays and paths.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import queue
 import struct
 import threading
@@ -21,7 +23,7 @@ from typing import Any, BinaryIO, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from .errors import AudioFileError, DeviceError
+from .errors import AudioFileError, DeviceError, StorageError
 
 SAMPLE_RATE = 16_000
 BLOCK_SECONDS = 0.1
@@ -69,8 +71,17 @@ class WavStreamWriter:
         )
 
     def write(self, samples: Int16Array) -> None:
+        """Append a block; on a full disk, keep what was written before it and raise StorageError."""
         data = np.ascontiguousarray(samples, dtype="<i2").tobytes()
-        self._file.write(data)
+        try:
+            self._file.write(data)
+            self._file.flush()
+        except OSError as exc:
+            self._keep_whole_blocks()
+            raise StorageError(
+                f"cannot write {self.path} ({exc.strerror or exc}); "
+                f"the {self.seconds:.1f} s recorded before it are kept"
+            ) from None
         self.frames += len(data) // 2
         end = self._file.tell()
         self._file.seek(4)
@@ -80,13 +91,30 @@ class WavStreamWriter:
         self._file.seek(end)
         self._file.flush()
 
+    def _keep_whole_blocks(self) -> None:
+        """After a failed write: cut the file back to the blocks written whole, header intact.
+
+        Shrinking a file and overwriting its header need no free space, so this works on a full disk.
+        """
+        with contextlib.suppress(OSError):  # the block that did not fit is still in the buffer
+            self._file.close()
+        try:
+            os.truncate(self.path, 44 + self.frames * 2)
+            with open(self.path, "r+b") as f:
+                f.write(self._header(self.frames * 2))
+        except OSError:
+            pass
+
     @property
     def seconds(self) -> float:
         return self.frames / self.samplerate
 
     def close(self) -> None:
         if not self._file.closed:
-            self._file.close()
+            try:
+                self._file.close()
+            except OSError:
+                self._keep_whole_blocks()
 
     def __enter__(self) -> WavStreamWriter:
         return self
@@ -335,10 +363,10 @@ class DeviceRecorder:
         return Take(path, writer.seconds, stopped_by, detector.speech_started, peak)
 
 
-def _device_message(exc: BaseException) -> str:
+def _device_message(exc: BaseException, kind: str = "input") -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if "Invalid number of channels" in text or "No Default" in text or "Error querying device -1" in text:
-        return "no input device found (see `voiceprep devices`)"
+        return f"no {kind} device found (see `voiceprep devices`)"
     if text.startswith("Error querying device") or text.startswith("No input device matching"):
         return f"{text[0].lower()}{text[1:]} (see `voiceprep devices`)"
     return text
@@ -377,7 +405,7 @@ class DevicePlayer:
             sd.stop()
             raise
         except (sd.PortAudioError, ValueError) as exc:
-            raise DeviceError(f"cannot play audio: {_device_message(exc)}") from None
+            raise DeviceError(f"cannot play audio: {_device_message(exc, 'output')}") from None
 
 
 def list_devices() -> list[dict[str, Any]]:

@@ -6,7 +6,10 @@ Domain errors (``errors.py``) become one line on stderr and a non-zero exit code
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import shutil
+import socket
 import sys
 import threading
 import time
@@ -32,8 +35,10 @@ from .audio import (
 )
 from .errors import (
     DeviceError,
+    Interrupted,
     NoSpeechError,
     SpeechError,
+    StorageError,
     UnknownQuestionError,
     UsageError,
     VoiceprepError,
@@ -57,7 +62,7 @@ from .report import (
     word_mark,
 )
 from .schema import Report, Transcript, Word
-from .store import Session, Store, resolve_home, write_text
+from .store import IN_PROGRESS, RECOVERABLE, Session, Store, resolve_home, write_text
 from .stream import StreamingTranscriber, transcribe_streaming
 from .terminal import Console, Meter, ProgressBar, wait_for_enter
 from .transcribe import Settings, Transcriber, resolve_model
@@ -74,15 +79,22 @@ STOP_REASONS = {
 # ---------------------------------------------------------------- helpers
 
 
-def _library(args: argparse.Namespace, home: Path) -> tuple[Library, str | None]:
-    """The packs, and the pack name ``--pack`` restricts to (a name or a pack file)."""
+def _library(args: argparse.Namespace, home: Path, console: Console) -> tuple[Library, str | None]:
+    """The packs, and the pack name ``--pack`` restricts to (a name or a pack file).
+
+    A broken pack in the packs folder is skipped with a warning that names it."""
     value: str | None = getattr(args, "pack", None)
+    name = value
     if value and (value.endswith((".yaml", ".yml")) or Path(value).exists()):
         library = Library.load(home, [Path(value)])
         from .questions import load_pack
 
-        return library, load_pack(Path(value)).pack
-    return Library.load(home), value
+        name = load_pack(Path(value)).pack
+    else:
+        library = Library.load(home)
+    for reason in library.skipped:
+        console.note(f"voiceprep: skipped a broken pack: {reason}")
+    return library, name
 
 
 def _choose_question(library: Library, pack: str | None, qid: str | None, store: Store) -> tuple[Pack, Question]:
@@ -120,7 +132,14 @@ class ModelLoader:
             self._error = exc
 
     def get(self) -> Transcriber:
-        self._thread.join()
+        try:
+            self._thread.join()
+        except KeyboardInterrupt:
+            # CTranslate2 is loading on the other thread: exiting under it aborts the process
+            while self._thread.is_alive():
+                with contextlib.suppress(KeyboardInterrupt):
+                    self._thread.join(0.1)
+            raise
         if self._error is not None:
             raise self._error
         assert self._result is not None
@@ -135,7 +154,6 @@ def _analyse_session(
     duration_s: float,
     source: str,
 ) -> Report:
-    session.save_transcript(transcript)
     report = analysis.analyze(
         transcript.words,
         question,
@@ -145,8 +163,16 @@ def _analyse_session(
         model=transcript.model,
         created_at=session.meta.created_at,
     )
-    session.save_report(report, format_markdown(report), format_html(report, session.answer_path.name))
-    session.update(status="analysed" if report.word_count else "no_speech")
+    try:
+        session.save_transcript(transcript)
+        session.save_report(report, format_markdown(report), format_html(report, session.answer_path.name))
+        status = "too_short" if report.too_short else "analysed" if report.word_count else "no_speech"
+        session.update(status=status)
+    except StorageError as exc:
+        raise StorageError(
+            f"{exc}; the answer is kept in {session.answer_path} "
+            f"(free some space, then: voiceprep recover {session.id})"
+        ) from None
     return report
 
 
@@ -156,9 +182,14 @@ def _show_report(console: Console, args: argparse.Namespace, report: Report, ses
     else:
         console.say()
         console.say(format_text(report, console.style, saved_to=str(session.path) if session else None))
+    where = f"; the recording is kept in {session.path}" if session else ""
     if report.word_count == 0:
-        where = f"; the recording is kept in {session.path}" if session else ""
         raise NoSpeechError(f"no speech was heard in {analysis.clock(report.duration_s)} of audio{where}")
+    if report.too_short:
+        raise NoSpeechError(
+            f"too short to judge: {report.speaking_s:.1f} s of speech in {analysis.clock(report.duration_s)}, "
+            f"left out of progress{where}"
+        )
 
 
 # ---------------------------------------------------------------- commands
@@ -167,7 +198,7 @@ def _show_report(console: Console, args: argparse.Namespace, report: Report, ses
 def cmd_practice(args: argparse.Namespace, console: Console) -> int:
     home = resolve_home(args.home)
     store = Store(home)
-    library, pack_name = _library(args, home)
+    library, pack_name = _library(args, home, console)
     pack, question = _choose_question(library, pack_name, args.question, store)
     input_device = parse_device(args.input_device)
     check_input(input_device)
@@ -214,8 +245,12 @@ def cmd_practice(args: argparse.Namespace, console: Console) -> int:
     recorder = DeviceRecorder(device=input_device)
     try:
         take: Take = recorder.record(session.answer_path, rules, stop=stop, on_level=meter, listeners=[stream.feed])
-    except DeviceError as exc:
-        session.update(status="failed", note=str(exc))
+    except (DeviceError, StorageError) as exc:
+        stream.cancel()
+        with contextlib.suppress(StorageError):  # a full disk may refuse this too: listed as interrupted then
+            session.update(status="failed", note=str(exc))
+        if isinstance(exc, StorageError):
+            raise StorageError(f"{exc}; analyse them once there is space: voiceprep recover {session.id}") from None
         raise
     finally:
         if meter is not None:
@@ -231,22 +266,28 @@ def cmd_practice(args: argparse.Namespace, console: Console) -> int:
             # Ctrl-C can land between writing a block and streaming it: the file on disk is
             # the take, so transcribe that.
             transcript = loader.get().transcribe(to_float(samples))
-        report = _analyse_session(session, transcript, pack, question, take.seconds, "practice")
     except KeyboardInterrupt:
-        session.update(status="recorded", note="analysis interrupted")
-        raise VoiceprepError(
-            f"interrupted before the analysis; the answer is kept in {session.answer_path} "
-            f"(voiceprep analyze {session.answer_path} --question {question.id})"
-        ) from None
+        raise _interrupted(session) from None
+    report = _analyse_session(session, transcript, pack, question, take.seconds, "practice")
     console.note(f"Feedback ready {time.perf_counter() - started:.1f} s after the answer ended.")
     _show_report(console, args, report, session)
     return 0
 
 
+def _interrupted(session: Session) -> Interrupted:
+    """Ctrl-C during the transcription: the take is kept, marked so, and the way back is named."""
+    with contextlib.suppress(StorageError):
+        session.update(status="interrupted", note="stopped with Ctrl-C before the analysis")
+    return Interrupted(
+        f"interrupted before the analysis; the answer is kept in {session.answer_path} "
+        f"(analyse it with: voiceprep recover {session.id})"
+    )
+
+
 def cmd_analyze(args: argparse.Namespace, console: Console) -> int:
     home = resolve_home(args.home)
     store = Store(home)
-    library, pack_name = _library(args, home)
+    library, pack_name = _library(args, home, console)
     if args.text:
         return _analyze_text(args, console, library, pack_name)
     if not args.question:
@@ -258,13 +299,26 @@ def cmd_analyze(args: argparse.Namespace, console: Console) -> int:
     session = None
     if not args.no_save:
         session = store.create(question.id, pack.pack, str(path.resolve()))
-        with WavStreamWriter(session.answer_path) as writer:
-            writer.write(to_int16(audio))
-        session.update(status="recorded")
+        try:
+            with WavStreamWriter(session.answer_path) as writer:
+                writer.write(to_int16(audio))
+            session.update(status="recorded")
+        except StorageError as exc:
+            # the original file is the take: a partial copy of it is worth nothing
+            shutil.rmtree(session.path, ignore_errors=True)
+            raise StorageError(
+                f"{exc}; nothing was saved and {path} is untouched (free some space, or use --no-save)"
+            ) from None
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.json else None
-    transcript = transcribe_streaming(loader.get(), audio, on_progress=bar)
-    if bar is not None:
-        bar.done()
+    try:
+        transcript = transcribe_streaming(loader.get(), audio, on_progress=bar)
+    except KeyboardInterrupt:
+        if session is None:
+            raise
+        raise _interrupted(session) from None
+    finally:
+        if bar is not None:
+            bar.done()
     duration = len(audio) / SAMPLE_RATE
     if session is not None:
         report = _analyse_session(session, transcript, pack, question, duration, str(path))
@@ -273,6 +327,44 @@ def cmd_analyze(args: argparse.Namespace, console: Console) -> int:
             transcript.words, question, pack.pack, duration_s=duration, source=str(path), model=transcript.model
         )
     _show_report(console, args, report, session)
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace, console: Console) -> int:
+    """Analyse in place the takes that were kept but never analysed (Ctrl-C, a crash, a full disk)."""
+    home = resolve_home(args.home)
+    store = Store(home)
+    if args.session:
+        sessions = [store.get(name) for name in args.session]
+        for s in sessions:
+            if s.status not in RECOVERABLE or s.status in IN_PROGRESS:
+                raise VoiceprepError(f"session {s.id} is {s.status}: nothing to recover")
+    else:
+        sessions = store.recoverable()
+    if not sessions:
+        console.say(f"Nothing to recover in {home}: every kept take has been analysed.")
+        return 0
+    library, _ = _library(args, home, console)
+    loader = ModelLoader(args.model)
+    for session in sessions:
+        pack, question = library.find(session.meta.question_id, session.meta.pack)
+        samples, rate = read_wav(session.answer_path)
+        if rate != SAMPLE_RATE:
+            raise VoiceprepError(f"{session.answer_path}: expected {SAMPLE_RATE} Hz, found {rate} Hz")
+        with contextlib.suppress(StorageError):
+            session.update(pid=os.getpid(), host=socket.gethostname())
+        console.note(f"Recovering {session.id} ({analysis.clock(len(samples) / rate)})...")
+        try:
+            transcript = transcribe_streaming(loader.get(), to_float(samples))
+        except KeyboardInterrupt:
+            raise _interrupted(session) from None
+        report = _analyse_session(session, transcript, pack, question, len(samples) / rate, session.meta.source)
+        if len(sessions) == 1:
+            _show_report(console, args, report, session)
+        elif args.json:
+            print(format_json(report), flush=True)
+        else:
+            console.say(f"  {session.id}: {session.meta.status}, {report.word_count} words")
     return 0
 
 
@@ -305,6 +397,8 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
         return 0
     if not path.is_file():
         raise VoiceprepError(f"{path}: no such manifest")
+    if args.limit is not None and args.limit < 1:
+        raise UsageError(f"--limit takes a number of clips, 1 or more (not {args.limit})")
     progress = None if args.json else (lambda clip: console.say(format_clip_row(clip)))
     if progress is not None:
         console.say(format_clip_header())
@@ -330,7 +424,7 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_questions(args: argparse.Namespace, console: Console) -> int:
     home = resolve_home(args.home)
-    library, pack_name = _library(args, home)
+    library, pack_name = _library(args, home, console)
     pairs = library.questions(pack_name)
     if args.json:
         items = [
@@ -365,9 +459,11 @@ def _session_row(s: Session) -> dict[str, Any]:
         "question_id": s.meta.question_id,
         "pack": s.meta.pack,
         "created_at": s.meta.created_at,
-        "status": s.meta.status,
+        "status": s.status,
         "path": str(s.path),
     }
+    if report is None:
+        row["duration_s"] = s.recorded_seconds()
     if report is not None:
         row.update(
             duration_s=report.duration_s,
@@ -409,12 +505,16 @@ def cmd_sessions(args: argparse.Namespace, console: Console) -> int:
         print(to_json(rows))
         return 0
     if not rows:
-        console.say(f"No sessions yet in {store.home}. Start one with: voiceprep practice")
+        if args.question or args.since or args.until:
+            console.say(f"No sessions in {store.home} match those filters (see: voiceprep sessions).")
+        else:
+            console.say(f"No sessions yet in {store.home}. Start one with: voiceprep practice")
         return 0
 
     def fmt(row: dict[str, Any]) -> list[str]:
-        if "duration_s" not in row:
-            return [row["session"], row["status"], "", "", "", "", ""]
+        if "wpm" not in row:
+            seconds = row.get("duration_s")
+            return [row["session"], row["status"], analysis.clock(seconds) if seconds else "", "", "", "", ""]
         return [
             row["session"],
             row["status"],
@@ -429,6 +529,8 @@ def cmd_sessions(args: argparse.Namespace, console: Console) -> int:
         format_table(["session", "status", "time", "wpm", "fillers/min", "numbers", "rubric"], [fmt(r) for r in rows])
     )
     console.say(console.style.dim(f"{len(rows)} session(s) in {store.home}; * = a measured outcome"))
+    if any(r["status"] == "interrupted" for r in rows):
+        console.say(console.style.dim("interrupted takes are kept: analyse them with `voiceprep recover`"))
     return 0
 
 
@@ -436,8 +538,7 @@ def _report_of(session: Session) -> Report:
     report = session.load_report()
     if report is None:
         raise VoiceprepError(
-            f"session {session.id} has no report ({session.meta.status}); "
-            f"analyse it with: voiceprep analyze {session.answer_path} --question {session.meta.question_id}"
+            f"session {session.id} has no report ({session.status}); analyse it with: voiceprep recover {session.id}"
         )
     return report
 
@@ -477,7 +578,7 @@ def _attempts(store: Store, question: str | None) -> list[tuple[Session, Report]
         if question and s.meta.question_id != question:
             continue
         report = s.load_report()
-        if report is not None and report.word_count:
+        if report is not None and report.word_count and not report.too_short:
             out.append((s, report))
     return out
 
@@ -637,6 +738,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
     p.add_argument("--no-save", action="store_true", help="do not keep a session for this analysis")
 
+    p = add("recover", cmd_recover, "Analyse kept takes that were never analysed (Ctrl-C, a crash, a full disk).")
+    p.add_argument("session", nargs="*", help="sessions to analyse (default: every interrupted one)")
+    p.add_argument("--model", help=MODEL_HELP)
+    p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+
     p = add("eval", cmd_eval, "Measure transcription, fillers and numbers against reference transcripts.")
     p.add_argument("manifest", help="manifest.jsonl of audio clips, or transcript .json files (a file or folder)")
     p.add_argument("--model", help=MODEL_HELP)
@@ -715,9 +821,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     except VoiceprepError as exc:
         print(f"voiceprep: {exc}", file=sys.stderr)
+        if isinstance(exc, Interrupted):
+            _exit_now(exc.exit_code)
         return exc.exit_code
     except KeyboardInterrupt:
         print("\nvoiceprep: interrupted", file=sys.stderr)
+        _exit_now(130)
         return 130
     except BrokenPipeError:
         return 0
@@ -729,6 +838,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 70
+
+
+def _exit_now(code: int) -> None:
+    """Leave at once if a thread may still be inside native code (a model loading or decoding).
+
+    Every file voiceprep writes is complete by now; what is skipped is the interpreter's
+    clean-up, which would destroy CTranslate2 under such a thread and abort the process.
+    """
+    if any(t.is_alive() for t in threading.enumerate() if t is not threading.main_thread()):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 if __name__ == "__main__":

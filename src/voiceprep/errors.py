@@ -57,3 +57,9 @@ class ModelError(VoiceprepError):
 
 class SpeechError(VoiceprepError):
     """Text to speech is unavailable; practice goes on with the question printed."""
+
+
+class Interrupted(VoiceprepError):
+    """Ctrl-C stopped the work; what was recorded is kept and the message says where."""
+
+    exit_code = 130

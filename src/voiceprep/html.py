@@ -12,7 +12,7 @@ import html
 from .analysis import clock
 from .numbers import describe
 from .progress import METRICS, Attempt, Comparison, Progress, Trend
-from .report import format_figure, headline_rows, word_mark
+from .report import format_figure, format_when, headline_rows, word_mark
 from .schema import Report
 
 LOW_CONFIDENCE = 0.5
@@ -152,6 +152,15 @@ LEGEND = (
 )
 
 
+TICK_STEPS = (10, 30, 60, 120, 300, 600, 900, 1800, 3600)
+MAX_TICKS = 12  # a "12:30" label is about 40 px wide: 12 fit on the timeline without touching
+
+
+def tick_step(duration: float) -> int:
+    """Seconds between the timeline's time labels: the finest step that gives at most MAX_TICKS."""
+    return next((s for s in TICK_STEPS if duration / s <= MAX_TICKS), TICK_STEPS[-1] * (1 + int(duration // 43200)))
+
+
 def timeline_svg(report: Report, width: int = 900) -> str:
     """Speech and pauses, filler and number positions, and pace over time, as inline SVG."""
     duration = max(report.duration_s, 1e-3)
@@ -206,7 +215,7 @@ def timeline_svg(report: Report, width: int = 900) -> str:
         out.append(f'<line x1="40" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e7ec" />')
     path = " ".join(f"{x(t):.1f},{base - 44 * v / peak:.1f}" for t, v in points)
     out.append(f'<polyline points="{path}" fill="none" stroke="#1e7fd6" stroke-width="1.5" />')
-    for t in range(0, int(duration) + 1, 30 if duration > 90 else 10):
+    for t in range(0, int(duration) + 1, tick_step(duration)):
         out.append(f'<text x="{x(t) - 8:.1f}" y="{height - 2}">{clock(t)}</text>')
     out.append("</svg>")
     return "".join(out)
@@ -262,7 +271,7 @@ def format_html(report: Report, audio_url: str = "answer.wav") -> str:
     """The page of one attempt."""
     body = [
         f"<h1>{_e(report.pack)} / {_e(report.question_id)}</h1>",
-        f'<div class="muted">{_e(report.question_kind)} · {_e(report.created_at)}</div>',
+        f'<div class="muted">{_e(report.question_kind)} · {_e(format_when(report.created_at))}</div>',
         f'<p class="question">{_e(report.question_text)}</p>',
         _cards(report),
         "<h2>Your answer</h2>",
@@ -312,8 +321,8 @@ def format_compare_html(comparison: Comparison, a: Report, b: Report, url_a: str
         "<h2>Rubric points</h2>",
         f'<ul class="rubric">{gained}{lost}</ul>' if gained or lost else "<p>The same points as before.</p>",
         '<h2>Side by side</h2><div class="side">',
-        f"<div><h2>A · {_e(comparison.a.created_at)}</h2>{_player(a, url_a)}</div>",
-        f"<div><h2>B · {_e(comparison.b.created_at)}</h2>{_player(b, url_b)}</div>",
+        f"<div><h2>A · {_e(format_when(comparison.a.created_at))}</h2>{_player(a, url_a)}</div>",
+        f"<div><h2>B · {_e(format_when(comparison.b.created_at))}</h2>{_player(b, url_b)}</div>",
         "</div>",
     ]
     return _page(f"{a.question_id}: A against B · voiceprep", "\n".join(body))
@@ -331,14 +340,19 @@ def progress_chart(attempts: list[Attempt], metric: str, width: int = 900, heigh
         band = (min(a.target_low for a in attempts), max(a.target_high for a in attempts))
     elif metric == "wpm":
         band = (attempts[0].wpm_low, attempts[0].wpm_high)
-    top = max(known + ([band[1] * 1.1] if band else [])) or 1.0
+    # One far-off attempt (a 30-minute file analysed) would flatten every other: a value over
+    # three times the median is left off the scale (drawn at the top, marked) and the scale
+    # fits the rest.
+    median = sorted(known)[len(known) // 2]
+    on_scale = [v for v in known if median <= 0 or v <= 3 * median]
+    top = max(on_scale + ([band[1]] if band else [])) * 1.1 or 1.0
     left, right, y0, y1 = 50, width - 20, height - 24, 16
 
     def x(k: int) -> float:
         return left + (right - left) * (k / max(1, len(attempts) - 1))
 
     def y(v: float) -> float:
-        return y0 - (y0 - y1) * v / top
+        return y0 - (y0 - y1) * min(v, top) / top
 
     out = [f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{_e(label)} by attempt">']
     out.append(f'<text x="0" y="12">{_e(label)}</text>')
@@ -354,10 +368,14 @@ def progress_chart(attempts: list[Attempt], metric: str, width: int = 900, heigh
         + '" />'
     )
     for (px, py), v, a in zip(points, known, [a for a in attempts if a.value(metric) is not None], strict=True):
-        out.append(
-            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="#1e7fd6"><title>{_e(a.session)}: '
-            f"{_e(format_figure(v, metric))}</title></circle>"
-        )
+        title = f"{_e(a.session)}: {_e(format_figure(v, metric))}"
+        if v > top:
+            arrow = f"M{px - 5:.1f},{py + 4:.1f} L{px:.1f},{py - 5:.1f} L{px + 5:.1f},{py + 4:.1f} Z"
+            out.append(
+                f'<path class="off-scale" d="{arrow}" fill="#d92d20"><title>{title} (off the scale)</title></path>'
+            )
+            continue
+        out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="#1e7fd6"><title>{title}</title></circle>')
     out.append(f'<text x="{left}" y="{height - 4}">first</text><text x="{right - 24}" y="{height - 4}">latest</text>')
     out.append(
         f'<text x="4" y="{y(top) + 10:.1f}">{_e(format_figure(top, metric))}</text><text x="4" y="{y0:.1f}">0</text>'
@@ -371,7 +389,7 @@ def format_progress_html(result: Progress) -> str:
     rows = []
     for a in result.attempts:
         rows.append(
-            f"<tr><td>{_e(a.created_at)}</td><td>{_e(a.question_id)}</td><td>{clock(a.duration_s)}</td>"
+            f"<tr><td>{_e(format_when(a.created_at))}</td><td>{_e(a.question_id)}</td><td>{clock(a.duration_s)}</td>"
             f"<td>{format_figure(a.wpm, 'wpm')}</td><td>{format_figure(a.fillers_per_min, 'fillers_per_min')}</td>"
             f"<td>{a.numbers} ({a.measured} measured)</td><td>{a.rubric_covered}/{a.rubric_points}</td></tr>"
         )

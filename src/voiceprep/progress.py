@@ -76,45 +76,83 @@ class Trend(BaseModel):
     verdict: str  # "better", "worse", "steady" or "-"
 
 
-def _distance(a: Attempt, metric: str) -> float | None:
-    """How far a value is from its target range (0 inside it)."""
-    value = a.value(metric)
-    if value is None:
+# Decimals each figure is shown with: a change smaller than that is no change to the reader
+# ("10.3 → 10.3" must not say "worse").
+SHOWN_DECIMALS = {"duration_s": 0, "wpm": 0, "fillers_per_min": 1, "rubric_share": 0}
+
+
+def _shown(metric: str, value: float) -> float:
+    return round(value, SHOWN_DECIMALS.get(metric, 0))
+
+
+def _movement(attempts: list[Attempt], metric: str) -> tuple[float, float, float | None, float, int] | None:
+    """First, last and best value as shown, the improvement from first to last, and how many values."""
+    higher_better = next(m[3] for m in METRICS if m[0] == metric)
+    values = [(a, _shown(metric, v)) for a in attempts if (v := a.value(metric)) is not None]
+    if not values:
         return None
-    low, high = (a.target_low, a.target_high) if metric == "duration_s" else (a.wpm_low, a.wpm_high)
-    return max(0.0, low - value, value - high)
+    first, last = values[0][1], values[-1][1]
+    best: float | None
+    if higher_better is None:
+
+        def off(a: Attempt, v: float) -> float:  # distance from the target range, as shown
+            low, high = (a.target_low, a.target_high) if metric == "duration_s" else (a.wpm_low, a.wpm_high)
+            return max(0.0, low - v, v - high)
+
+        scores = [off(a, v) for a, v in values]
+        best = values[scores.index(min(scores))][1]
+        improvement = scores[0] - scores[-1]
+    else:
+        numbers = [v for _, v in values]
+        best = max(numbers) if higher_better else min(numbers)
+        improvement = (last - first) if higher_better else (first - last)
+    return first, last, best, improvement, len(values)
+
+
+def _verdict(improvement: float, count: int) -> str:
+    return "-" if count < 2 else "better" if improvement > 1e-9 else "worse" if improvement < -1e-9 else "steady"
 
 
 def trend(attempts: list[Attempt], metric: str) -> Trend:
-    """How one figure moved from the first attempt to the last."""
+    """How one figure moved from the first attempt to the last, compared as it is shown."""
     label = next(m[1] for m in METRICS if m[0] == metric)
-    higher_better = next(m[3] for m in METRICS if m[0] == metric)
-    values = [(a, a.value(metric)) for a in attempts if a.value(metric) is not None]
-    if not values:
+    moved = _movement(attempts, metric)
+    if moved is None:
         return Trend(metric=metric, label=label, first=None, last=None, best=None, change=None, verdict="-")
-    first, last = values[0][1], values[-1][1]
-    assert first is not None and last is not None
-    if higher_better is None:
-        scores = [(a, _distance(a, metric)) for a, _ in values]
-        best_attempt = min(scores, key=lambda s: s[1] if s[1] is not None else float("inf"))[0]
-        best = best_attempt.value(metric)
-        d_first, d_last = scores[0][1] or 0.0, scores[-1][1] or 0.0
-        improvement = d_first - d_last
-    else:
-        numbers = [v for _, v in values if v is not None]
-        best = max(numbers) if higher_better else min(numbers)
-        improvement = (last - first) if higher_better else (first - last)
-    verdict = (
-        "-" if len(values) < 2 else "better" if improvement > 1e-9 else "worse" if improvement < -1e-9 else "steady"
-    )
+    first, last, best, improvement, count = moved
     return Trend(
         metric=metric,
         label=label,
-        first=round(first, 2),
-        last=round(last, 2),
-        best=None if best is None else round(best, 2),
+        first=first,
+        last=last,
+        best=best,
         change=round(last - first, 2),
-        verdict=verdict,
+        verdict=_verdict(improvement, count),
+    )
+
+
+def overall_trend(groups: list[list[Attempt]], metric: str) -> Trend:
+    """How one figure moved across questions, each question's first attempt against its latest.
+
+    Comparing the very first attempt with the very last would set one question against
+    another; only questions practised more than once say anything about progress. First and
+    last are the means over those questions; the verdict is their mean improvement.
+    """
+    label = next(m[1] for m in METRICS if m[0] == metric)
+    moves = [m for items in groups if (m := _movement(items, metric)) is not None and m[4] >= 2]
+    if not moves:
+        return Trend(metric=metric, label=label, first=None, last=None, best=None, change=None, verdict="-")
+    first = round(sum(m[0] for m in moves) / len(moves), 2)
+    last = round(sum(m[1] for m in moves) / len(moves), 2)
+    improvement = sum(m[3] for m in moves) / len(moves)
+    return Trend(
+        metric=metric,
+        label=label,
+        first=first,
+        last=last,
+        best=None,
+        change=round(last - first, 2),
+        verdict=_verdict(improvement, 2),
     )
 
 
@@ -132,7 +170,7 @@ def progress(attempts: list[Attempt]) -> Progress:
         questions.setdefault(a.question_id, []).append(a)
     return Progress(
         attempts=ordered,
-        overall=[trend(ordered, m[0]) for m in METRICS],
+        overall=[overall_trend(list(questions.values()), m[0]) for m in METRICS],
         by_question={q: [trend(items, m[0]) for m in METRICS] for q, items in questions.items()},
     )
 

@@ -106,16 +106,26 @@ def _describe_location(data: object, loc: tuple[int | str, ...]) -> str:
     return f"{where}field {field}"
 
 
+# A pack of a few dozen questions is a few kilobytes; anything near this is not a question pack,
+# and YAML would take minutes and gigabytes to find out (measured: 33 MB, 135 s, 1.55 GB).
+MAX_PACK_BYTES = 1_000_000
+# libyaml's loader where PyYAML was built with it: many times faster than the pure-Python one.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_pack(path: Path) -> Pack:
     """Read and validate one pack file; errors name the file, the question and the field."""
     try:
+        size = path.stat().st_size
+        if size > MAX_PACK_BYTES:
+            raise PackError(f"{path}: {size / 1e6:.1f} MB is too large for a question pack (at most 1 MB)")
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PackError(f"{path}: no such question pack") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PackError(f"{path}: cannot read: {exc}") from None
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}" if mark is not None else ""
@@ -150,22 +160,34 @@ def pack_files(home: Path | None, extra: list[Path] | None = None) -> list[Path]
 class Library:
     """Every pack voiceprep can see, with lookup by question id."""
 
-    def __init__(self, packs: list[Pack]):
+    def __init__(self, packs: list[Pack], skipped: list[str] | None = None):
         self.packs = packs
+        self.skipped = skipped or []  # why each broken pack in the user's packs folder was left out
 
     @classmethod
     def load(cls, home: Path | None, extra: list[Path] | None = None) -> Library:
+        """Every pack. A broken one in the packs folder is skipped (see ``skipped``), so it
+        does not block the others; a broken built-in pack or one named on the command line is an error."""
         packs: list[Pack] = []
         names: dict[str, Path | None] = {}
+        skipped: list[str] = []
+        folder = (home / "packs").resolve() if home is not None else None
+        given = {p.resolve() for p in extra or []}
         for path in pack_files(home, extra):
-            pack = load_pack(path)
+            try:
+                pack = load_pack(path)
+            except PackError as exc:
+                if folder is None or path.resolve().parent != folder or path.resolve() in given:
+                    raise
+                skipped.append(str(exc))
+                continue
             if pack.pack in names:
                 # A later pack of the same name replaces the earlier one, so a user can
                 # override a built-in pack by copying and editing it.
                 packs = [p for p in packs if p.pack != pack.pack]
             names[pack.pack] = path
             packs.append(pack)
-        return cls(packs)
+        return cls(packs, skipped)
 
     def pack(self, name: str) -> Pack:
         for pack in self.packs:

@@ -13,7 +13,7 @@ from .numbers import describe
 from .schema import Report, Span, TextAnalysis, Word
 
 if TYPE_CHECKING:
-    from .evaluate import AudioEvaluation, ClipScore, Rates, TextEvaluation
+    from .evaluate import AudioEvaluation, ClipScore, Rates, SpeakerScores, TextEvaluation
     from .progress import Comparison, Progress, Trend
 
 WIDTH = 88
@@ -150,6 +150,8 @@ def headline_rows(report: Report, style: Style = Style()) -> list[tuple[str, str
                 + _verdict(style, report.target_wpm.contains(report.wpm)),
             )
         )
+    elif report.too_short:
+        rows.append(("Pace", f"- too short to judge ({report.word_count} words)"))
     else:
         rows.append(("Pace", f"- ({report.word_count} words)"))
     if report.filler_count:
@@ -166,7 +168,10 @@ def headline_rows(report: Report, style: Style = Style()) -> list[tuple[str, str
         rows.append(("Long pauses", f"none of {report.long_pause_s:.0f} s or more"))
     quantified = [n for n in report.numbers if n.quantified]
     if report.numbers:
-        shown = ", ".join(describe(n) for n in (quantified or report.numbers)[:4])
+        mentions = quantified or report.numbers
+        shown = ", ".join(describe(n) for n in mentions[:4])
+        if len(mentions) > 4:
+            shown += f" and {len(mentions) - 4} more"
         label = f"{len(report.numbers)}, {len(quantified)} measured" + (f": {shown}" if shown else "")
         ok = report.quantified if report.wants_numbers else None
         rows.append(("Numbers", label + ("  " + _verdict(style, ok) if ok is not None else "")))
@@ -238,6 +243,17 @@ def _wrap_paragraph(text: str, width: int = WIDTH, indent: str = "  ") -> str:
     return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent)
 
 
+def format_when(iso: str) -> str:
+    """A saved timestamp as people read it: '24 Nov 2026, 18:42'; unchanged if it is not one."""
+    from datetime import datetime
+
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{when.day} {when:%b %Y, %H:%M}"
+
+
 def format_markdown(report: Report) -> str:
     """The report as Markdown, for the session folder."""
     out = [
@@ -245,7 +261,7 @@ def format_markdown(report: Report) -> str:
         "",
         f"> {report.question_text}",
         "",
-        f"Recorded {report.created_at} ({report.source}).",
+        f"Recorded {format_when(report.created_at)} ({report.source}).",
         "",
         "| Figure | Value |",
         "| --- | --- |",
@@ -363,20 +379,40 @@ def format_decoding(settings: dict[str, object]) -> str:
 
 
 def format_audio_totals(e: AudioEvaluation) -> str:
-    total_s = sum(c.duration_s for c in e.clips)
-    fillers = sum(c.fillers_ref for c in e.clips)
-    numbers = sum(len(c.numbers_ref) for c in e.clips)
-    return "\n".join(
+    lines = [
+        "",
+        f"{e.clip_count} clips, {e.seconds:.0f} s, model {e.model} ({format_decoding(e.settings)}), path {e.path}",
+        f"  content WER      {_pct(e.content_wer)}",
+        f"  fillers (counts) {_rates(e.fillers)}   ({e.fillers_ref} in the references)",
+        f"  fillers (placed) {_rates(e.fillers_aligned)}",
+        f"  numbers          {_rates(e.numbers)}   ({e.numbers_ref} in the references)",
+        f"  real-time factor {e.rtf:.3f}   peak memory {e.peak_rss_mb:.0f} MB",
+    ]
+    if len(e.speakers) > 1 or (e.speakers and e.speakers[0].speaker):
+        lines += ["", "Per speaker", format_speaker_table(e.speakers)]
+    return "\n".join(lines)
+
+
+def format_speaker_table(speakers: list[SpeakerScores]) -> str:
+    def pr(r: Rates) -> str:
+        return f"{_ratio(r.precision)} / {_ratio(r.recall)}"
+
+    rows = [
         [
-            "",
-            f"{len(e.clips)} clips, {total_s:.0f} s, model {e.model} ({format_decoding(e.settings)}), path {e.path}",
-            f"  content WER      {_pct(e.content_wer)}",
-            f"  fillers (counts) {_rates(e.fillers)}   ({fillers} in the references)",
-            f"  fillers (placed) {_rates(e.fillers_aligned)}",
-            f"  numbers          {_rates(e.numbers)}   ({numbers} in the references)",
-            f"  real-time factor {e.rtf:.3f}   peak memory {e.peak_rss_mb:.0f} MB",
+            s.speaker or "(no speaker given)",
+            str(s.clip_count),
+            f"{s.seconds:.0f}",
+            _pct(s.content_wer),
+            f"{pr(s.fillers)} ({s.fillers_ref})",
+            f"{pr(s.numbers)} ({s.numbers_ref})",
         ]
-    )
+        for s in speakers
+    ]
+    return format_table(["speaker", "clips", "secs", "content WER", "fillers P / R (ref)", "numbers P / R (ref)"], rows)
+
+
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 def format_text_evaluation(e: TextEvaluation) -> str:
@@ -413,6 +449,8 @@ def format_figure(value: float | None, metric: str) -> str:
         return clock(value)
     if metric == "rubric_share":
         return f"{value:.0f}%"
+    if metric == "wpm":
+        return f"{value:.0f}"  # as the report shows pace
     return f"{value:.1f}" if value != int(value) else str(int(value))
 
 
@@ -431,7 +469,7 @@ def format_progress(result: Progress, style: Style = Style()) -> str:
         return "No analysed attempts yet. Start one with: voiceprep practice"
     rows = [
         [
-            a.created_at[:16].replace("T", " "),
+            format_when(a.created_at),
             a.question_id,
             clock(a.duration_s),
             format_figure(a.wpm, "wpm"),
@@ -445,7 +483,7 @@ def format_progress(result: Progress, style: Style = Style()) -> str:
         style.bold(f"{len(result.attempts)} attempts"),
         format_table(["when", "question", "time", "wpm", "fillers/min", "numbers (measured)", "rubric"], rows),
         "",
-        style.bold("Overall, first attempt to latest"),
+        style.bold("Overall: each question's first attempt to its latest (questions practised twice or more)"),
         _trend_table(result.overall, style),
     ]
     for question, trends in result.by_question.items():

@@ -149,6 +149,7 @@ class Report(Record):
     filler_count: int
     fillers_per_min: float | None
     fillers_per_100_words: float | None
+    too_short: bool = False  # too little speech to judge: rates left out, kept out of progress
     numbers: list[NumberMention]
     quantified: bool
     pauses: list[Pause]

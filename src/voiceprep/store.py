@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
+import wave
 from datetime import datetime
 from pathlib import Path
 
@@ -34,9 +36,44 @@ class SessionMeta(BaseModel):
     pack: str
     created_at: str
     source: str  # "practice" or the analysed file's path
-    status: str = "recording"  # recording, recorded, analysed, no_speech, failed
+    # recording, recorded, analysed, no_speech, too_short, failed, interrupted
+    status: str = "recording"
     stopped_by: str | None = None
     note: str | None = None
+    # the process that works on the session, so one that died mid-way can be told from one at work
+    pid: int | None = None
+    host: str | None = None
+
+
+# Statuses of a session some process is still working on; the others are final.
+IN_PROGRESS = {"recording", "recorded"}
+# Statuses whose take `voiceprep recover` can analyse in place.
+RECOVERABLE = {"recording", "recorded", "interrupted", "failed"}
+
+
+def _process_alive(pid: int, since: str) -> bool:
+    """Whether process ``pid`` runs and is the one that was running at ``since`` (ISO time)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        pass
+    started = _process_start(pid)
+    if started is None:
+        return True
+    # a process that started after the session was created got a reused pid
+    return started <= datetime.fromisoformat(since).timestamp() + 2
+
+
+def _process_start(pid: int) -> float | None:
+    """When a process started, in seconds since the epoch, where /proc tells (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        boot = next(line for line in Path("/proc/stat").read_text().splitlines() if line.startswith("btime"))
+        return int(boot.split()[1]) + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
 
 
 class Session:
@@ -47,6 +84,23 @@ class Session:
     @property
     def id(self) -> str:
         return self.meta.id
+
+    @property
+    def status(self) -> str:
+        """The status to show: a session left in progress by a process that is gone was interrupted."""
+        meta = self.meta
+        here = meta.host in {None, socket.gethostname()}
+        if meta.status in IN_PROGRESS and here and (meta.pid is None or not _process_alive(meta.pid, meta.created_at)):
+            return "interrupted"
+        return meta.status
+
+    def recorded_seconds(self) -> float | None:
+        """The length of the answer on disk, from its WAV header; None without a readable one."""
+        try:
+            with wave.open(str(self.answer_path), "rb") as w:
+                return w.getnframes() / w.getframerate()
+        except (OSError, EOFError, wave.Error):
+            return None
 
     @property
     def answer_path(self) -> Path:
@@ -131,6 +185,8 @@ class Store:
             pack=pack,
             created_at=now.astimezone().isoformat(timespec="seconds"),
             source=source,
+            pid=os.getpid(),
+            host=socket.gethostname(),
         )
         session = Session(path, meta)
         session.update()
@@ -138,6 +194,8 @@ class Store:
 
     def sessions(self) -> list[Session]:
         """Every readable session, oldest first."""
+        if self.home.exists() and not self.home.is_dir():
+            raise StorageError(f"the data folder {self.home} is a file, not a folder")
         if not self.home.is_dir():
             return []
         out = []
@@ -179,3 +237,7 @@ class Store:
 
     def practised(self) -> set[str]:
         return {s.meta.question_id for s in self.sessions() if s.meta.status == "analysed"}
+
+    def recoverable(self) -> list[Session]:
+        """Sessions whose take was kept but never analysed, their process gone."""
+        return [s for s in self.sessions() if s.status in RECOVERABLE - IN_PROGRESS and s.answer_path.is_file()]

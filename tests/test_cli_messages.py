@@ -1,0 +1,79 @@
+"""What the command line says when there is little or nothing to show: one honest line each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from helpers import run_cli, words_from
+from voiceprep import analysis
+from voiceprep.audio import WavStreamWriter
+from voiceprep.html import format_html
+from voiceprep.questions import Library
+from voiceprep.report import format_markdown
+from voiceprep.store import Store
+
+QID = "prototype-to-production"
+
+
+def saved_session(home: Path, text: str, duration_s: float, step: float = 0.4) -> str:
+    """A session with audio and a report, as practice leaves it."""
+    question = Library.load(None).find(QID)[1]
+    store = Store(home)
+    session = store.create(QID, "ml-engineer", "practice")
+    with WavStreamWriter(session.answer_path) as w:
+        w.write(np.zeros(int(16000 * duration_s), np.int16))
+    report = analysis.analyze(
+        words_from(text, step=step), question, "ml-engineer", duration_s=duration_s, source="practice"
+    )
+    session.save_report(report, format_markdown(report), format_html(report))
+    session.update(status="too_short" if report.too_short else "analysed")
+    return session.id
+
+
+def test_filters_that_match_nothing_do_not_say_no_sessions_yet(tmp_path: Path) -> None:
+    saved_session(tmp_path, "We built a fraud model and shipped it to production " * 3, 30)
+    for args in (["-q", "nosuch"], ["--since", "today", "--until", "yesterday"]):
+        result = run_cli("--home", str(tmp_path), "sessions", *args)
+        assert result.returncode == 0, result.stderr
+        assert "match those filters" in result.stdout and "No sessions yet" not in result.stdout
+    empty = run_cli("--home", str(tmp_path / "new"), "sessions")
+    assert "No sessions yet" in empty.stdout
+
+
+def test_a_home_that_is_a_file_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    result = run_cli("--home", str(tmp_path / "afile"), "sessions")
+    assert result.returncode == 5
+    assert result.stderr.strip() == f"voiceprep: the data folder {tmp_path / 'afile'} is a file, not a folder"
+
+
+def test_eval_limit_must_be_positive(tmp_path: Path) -> None:
+    manifest = Path(__file__).parent / "data" / "real-speech" / "manifest.jsonl"
+    for limit in ("-3", "0"):
+        result = run_cli("eval", str(manifest), "--limit", limit)
+        assert result.returncode == 2 and "--limit takes a number of clips, 1 or more" in result.stderr
+        assert "content WER" not in result.stdout
+
+
+def test_a_take_too_short_to_judge_stays_out_of_progress(tmp_path: Path) -> None:
+    saved_session(tmp_path, "We built a fraud model and shipped it to production " * 3, 30)
+    short = saved_session(tmp_path, "Uh, I will just talk to you.", 1.8, step=0.25)
+    result = run_cli("--home", str(tmp_path), "progress", "--json")
+    assert result.returncode == 0, result.stderr
+    import json
+
+    attempts = json.loads(result.stdout)["attempts"]
+    assert len(attempts) == 1 and attempts[0]["session"] != short
+    listed = run_cli("--home", str(tmp_path), "sessions")
+    assert "too_short" in listed.stdout
+
+
+def test_replay_without_a_speaker_names_the_output_device(tmp_path: Path) -> None:
+    home = tmp_path / "data"
+    saved_session(home, "We built a fraud model and shipped it to production " * 3, 5)
+    # HOME without an ALSA configuration: PortAudio finds no device at all
+    result = run_cli("--home", str(home), "replay", "last", env={"HOME": str(tmp_path)})
+    assert result.returncode == 4
+    assert "no output device found" in result.stderr and "input" not in result.stderr

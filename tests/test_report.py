@@ -81,3 +81,13 @@ def test_format_decoding_names_the_settings_that_change_the_figures() -> None:
     assert "one prompted pass" in format_decoding(asdict(Settings.single_pass()))
     plain = Settings(initial_prompt=None, filler_pass=False, seed=None)
     assert format_decoding(asdict(plain)) == "beam 5, one plain pass, unseeded"
+
+
+def test_the_numbers_line_says_how_many_it_left_out() -> None:
+    from voiceprep.report import headline_rows
+
+    _, q = Library.load(None).find("prototype-to-production")
+    text = "We saved 10% then 20% then 30% then 40% then 50% and 60% of the cost in the end."
+    rep = analysis.analyze(words_from(text, step=0.4), q, "ml-engineer", duration_s=10.0, source="test")
+    numbers = dict(headline_rows(rep))["Numbers"]
+    assert numbers.startswith("6, 6 measured: 10%, 20%, 30%, 40% and 2 more")

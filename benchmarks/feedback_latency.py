@@ -11,10 +11,15 @@ many points the streaming path's content word error rate on the real-speech clip
 batch's (negative: better), and peak_rss_mb the practice process's peak memory.
 
     python benchmarks/feedback_latency.py [--seconds 180] [--pace 1.0] [--model tiny.en] [--clips N]
+                                          [--load N] [--cores K]
+
+``--load N`` starts N busy processes (each spins one core, as a browser tab or a build would)
+beside the whole run, batch included, and stops them at the end; ``--cores K`` pins the run
+(practice and batch, not the load) to K cores.
 
 Also printed: cold_start_s, from starting `voiceprep practice` to the first sample of the
 spoken question reaching the speaker. The last line printed is
-feedback_s=... batch_s=... ratio=... wer_delta=... peak_rss_mb=...
+feedback_s=... batch_s=... ratio=... wer_delta=... peak_rss_mb=... load=N cores=K
 """
 
 from __future__ import annotations
@@ -198,7 +203,33 @@ def main() -> None:
     parser.add_argument(
         "--clips", type=int, default=None, help="only the first N real-speech clips for wer_delta (0 skips them)"
     )
+    parser.add_argument("--load", type=int, default=0, help="busy processes to run beside it (default 0)")
+    parser.add_argument("--cores", type=int, default=None, help="pin the run to this many cores (default: all)")
     args = parser.parse_args()
+    cores = sorted(os.sched_getaffinity(0))
+    if args.cores:
+        cores = cores[: args.cores]
+        os.sched_setaffinity(0, cores)  # the practice subprocess and batch inherit it
+    load = start_load(args.load)
+    try:
+        run(args, len(cores))
+    finally:
+        for proc in load:
+            proc.kill()
+            proc.wait()
+
+
+def start_load(count: int) -> list[subprocess.Popen[bytes]]:
+    """``count`` processes that each keep one core busy, free to run on any core."""
+    procs = []
+    for _ in range(count):
+        proc = subprocess.Popen([sys.executable, "-c", "while True: pass"], stdin=subprocess.DEVNULL)
+        os.sched_setaffinity(proc.pid, range(os.cpu_count() or 1))  # not pinned with the run
+        procs.append(proc)
+    return procs
+
+
+def run(args: argparse.Namespace, cores: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         answer, script = spoken(args.seconds, workdir)
@@ -238,11 +269,12 @@ def main() -> None:
             batch_wer, stream_wer = clips_wer(transcriber, args.clips)
             print(f"real-speech clips content WER: batch {100 * batch_wer:.1f}%, streaming {100 * stream_wer:.1f}%")
     print(
-        f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, model {args.model}"
+        f"machine: {os.cpu_count()} cores ({cores} used), {platform.machine()}, Python {platform.python_version()}, "
+        f"model {args.model}, {args.load} busy process(es) beside it"
     )
     print(
         f"feedback_s={feedback:.2f} batch_s={batch_s:.2f} ratio={batch_s / feedback:.1f} "
-        f"wer_delta={100 * (stream_wer - batch_wer):+.1f} peak_rss_mb={peak_mb:.0f}"
+        f"wer_delta={100 * (stream_wer - batch_wer):+.1f} peak_rss_mb={peak_mb:.0f} load={args.load} cores={cores}"
     )
 
 

@@ -33,7 +33,8 @@ class ModelInfo(Record):
     path: str
     device: str = "cpu"
     compute_type: str = "int8"
-    cpu_threads: int = 0
+    cpu_threads: int = 0  # the main model's decoding threads
+    threads_by_load: bool = False  # threads chosen at each decoding by the cores other processes leave free
     beam_size: int = 5
     language: str = "en"
     vad_filter: bool = True

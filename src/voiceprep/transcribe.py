@@ -107,13 +107,67 @@ def join_split_model(name: str) -> Path:
     return folder
 
 
+class CpuLoad:
+    """How many cores other processes keep busy, read from /proc/stat (Linux; elsewhere 0).
+
+    Each reading covers the time since the previous one (at least ``MIN_SPAN_S``; a sooner
+    call returns the last figure), less this process's own CPU time.
+    """
+
+    MIN_SPAN_S = 0.25
+
+    def __init__(self) -> None:
+        self.cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        self._last = self._sample()
+        self._others = 0.0
+
+    @staticmethod
+    def _sample() -> tuple[float, int, int] | None:
+        try:
+            with open("/proc/stat") as f:
+                fields = [int(v) for v in f.readline().split()[1:]]
+            with open("/proc/self/stat") as f:
+                own = f.read().rsplit(")", 1)[1].split()
+        except (OSError, ValueError, IndexError):
+            return None
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        # every core's ticks, the busy ones, and this process's (user + system)
+        return time.monotonic(), sum(fields) - idle, int(own[11]) + int(own[12])
+
+    def others(self) -> float:
+        """Cores' worth of CPU that other processes used lately."""
+        now = self._sample()
+        if now is None or self._last is None:
+            return 0.0
+        if now[0] - self._last[0] < self.MIN_SPAN_S:
+            return self._others
+        ticks = (now[0] - self._last[0]) * os.sysconf("SC_CLK_TCK")
+        busy, own = now[1] - self._last[1], now[2] - self._last[2]
+        self._others = max(0.0, (busy - own) / ticks)
+        self._last = now
+        return self._others
+
+
+def decoding_threads(cores: int, others: float, most: int = 4) -> int:
+    """Threads to decode with: the cores left once other processes and one core for the rest
+    of voiceprep (recording, playback) are served, between 1 and ``most``.
+
+    CTranslate2's OpenMP threads spin at every barrier while they wait for each other; with
+    fewer free cores than threads, one is descheduled and the others spin against it (on 2
+    cores beside one busy process a 30 s answer took minutes). One thread has no barrier.
+    Measured on a 2-core machine, 25 s of speech: 1 thread 0.77 s idle, 0.80 s beside one
+    busy process, 1.13 s beside two; 2 threads 1.49, 0.94 and 2.32 s.
+    """
+    return max(1, min(most, int(cores - 1 - others + 0.5)))
+
+
 @dataclass
 class Settings:
     beam_size: int = 5
     language: str = "en"
     initial_prompt: str | None = FILLER_PROMPT
     condition_on_previous_text: bool = True  # of the plain pass; the prompted pass never is
-    cpu_threads: int = 0
+    cpu_threads: int = 0  # 0: chosen by the free cores at each decoding (``decoding_threads``)
     compute_type: str = "int8"
     chunked: bool = True  # cut at pauses, prompt every chunk, re-listen where words are missing
     # Words from a plain decoding, filled pauses from a prompted one: the prompt brings
@@ -133,6 +187,12 @@ class Settings:
     def single_pass(cls) -> Settings:
         """One prompted decoding for words and fillers alike: half the work, more words invented."""
         return cls(condition_on_previous_text=False, filler_pass=False)
+
+
+def faster_whisper_version() -> str:
+    import faster_whisper
+
+    return getattr(faster_whisper, "__version__", "")
 
 
 def _is_hallucination(segment: Any) -> bool:
@@ -155,26 +215,21 @@ class Transcriber:
         self.name, self.path = resolve_model(model)
         self.settings = settings or Settings()
         os.environ["HF_HUB_OFFLINE"] = "1"
+        self._load = CpuLoad()
         started = time.perf_counter()
-        try:
-            import faster_whisper
-            from faster_whisper import WhisperModel
-
-            self._model = WhisperModel(
-                str(self.path),
-                device="cpu",
-                compute_type=self.settings.compute_type,
-                cpu_threads=self.settings.cpu_threads,
-                local_files_only=True,
-            )
-        except Exception as exc:  # CTranslate2 raises RuntimeError and others for a bad model folder
-            raise ModelError(f"cannot load the model in {self.path}: {exc}") from None
+        # A model's thread count is fixed when it loads: the main one gets what the machine
+        # offers now, and a one-thread model is loaded beside it the first time other
+        # processes leave fewer cores free than it uses.
+        threads = self.settings.cpu_threads or decoding_threads(self._load.cores, self._load.others())
+        self._models: dict[int, Any] = {threads: self._load_model(threads)}
+        self.threads_used: set[int] = set()
         self.load_s = time.perf_counter() - started
         self.info = ModelInfo(
             name=self.name,
             path=str(self.path),
             compute_type=self.settings.compute_type,
-            cpu_threads=self.settings.cpu_threads,
+            cpu_threads=threads,
+            threads_by_load=not self.settings.cpu_threads,
             beam_size=self.settings.beam_size,
             language=self.settings.language,
             condition_on_previous_text=self.settings.condition_on_previous_text,
@@ -182,8 +237,33 @@ class Transcriber:
             chunked=self.settings.chunked,
             filler_pass=self.settings.filler_pass,
             seed=self.settings.seed,
-            faster_whisper_version=getattr(faster_whisper, "__version__", ""),
+            faster_whisper_version=faster_whisper_version(),
         )
+
+    def _load_model(self, threads: int) -> Any:
+        try:
+            from faster_whisper import WhisperModel
+
+            return WhisperModel(
+                str(self.path),
+                device="cpu",
+                compute_type=self.settings.compute_type,
+                cpu_threads=threads,
+                local_files_only=True,
+            )
+        except Exception as exc:  # CTranslate2 raises RuntimeError and others for a bad model folder
+            raise ModelError(f"cannot load the model in {self.path}: {exc}") from None
+
+    def _model_now(self) -> Any:
+        """The model to decode with now: the main one, or the one-thread one when cores are short."""
+        if self.settings.cpu_threads:
+            return next(iter(self._models.values()))
+        main = max(self._models)
+        wanted = 1 if decoding_threads(self._load.cores, self._load.others(), main) < main else main
+        if wanted not in self._models:
+            self._models[wanted] = self._load_model(wanted)
+        self.threads_used.add(wanted)
+        return self._models[wanted]
 
     def transcribe_chunk(
         self, audio: FloatArray, offset_s: float = 0.0, context: str | None = None, fillers: bool = True
@@ -223,7 +303,7 @@ class Transcriber:
             import ctranslate2
 
             ctranslate2.set_random_seed(s.seed)
-        segments, _info = self._model.transcribe(
+        segments, _info = self._model_now().transcribe(
             np.asarray(audio, dtype=np.float32),
             language=s.language,
             beam_size=s.beam_size,

@@ -1,0 +1,62 @@
+"""Decoding threads chosen by the cores other processes leave free."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from voiceprep.transcribe import CpuLoad, decoding_threads
+
+
+@pytest.mark.parametrize(
+    ("cores", "others", "threads"),
+    [
+        (2, 0.0, 1),  # one core for recording and playback, one to decode
+        (2, 1.0, 1),
+        (4, 0.0, 3),
+        (4, 0.4, 3),
+        (4, 1.6, 1),  # a browser busy on one and a half cores
+        (4, 3.5, 1),  # never fewer than one
+        (16, 0.0, 4),  # tiny.en gains nothing past four
+        (1, 0.0, 1),
+    ],
+)
+def test_threads_leave_room_for_other_work(cores: int, others: float, threads: int) -> None:
+    assert decoding_threads(cores, others) == threads
+
+
+def test_a_busy_process_beside_is_seen() -> None:
+    load = CpuLoad()
+    time.sleep(0.3)
+    quiet = load.others()
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.6)
+        load.others()  # the span that includes the start-up
+        time.sleep(0.6)
+        loaded = load.others()
+    finally:
+        busy.kill()
+        busy.wait()
+    assert loaded >= 0.7, (quiet, loaded)
+    assert loaded > quiet + 0.5
+
+
+def test_own_work_is_not_counted_as_others() -> None:
+    load = CpuLoad()
+    time.sleep(0.3)
+    load.others()
+    end = time.monotonic() + 0.6
+    while time.monotonic() < end:  # this process busy on one core
+        pass
+    assert load.others() < 0.5
+
+
+def test_a_reading_sooner_than_its_span_repeats_the_last() -> None:
+    load = CpuLoad()
+    time.sleep(0.3)
+    first = load.others()
+    assert load.others() == first

@@ -78,13 +78,13 @@ def test_live_the_filler_pass_hears_whole_windows_not_short_chunks(
     transcriber: Transcriber, spoken_answer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     windows: list[tuple[int, int]] = []
-    fill = StreamingTranscriber._fill
+    finish = StreamingTranscriber._fill_finish
 
-    def spy(self: StreamingTranscriber, t: Transcriber, start: int, end: int, last: bool = False) -> list:
+    def spy(self: StreamingTranscriber, start: int, end: int, prompted: list | None) -> None:
         windows.append((start, end))
-        return fill(self, t, start, end, last)
+        finish(self, start, end, prompted)
 
-    monkeypatch.setattr(StreamingTranscriber, "_fill", spy)
+    monkeypatch.setattr(StreamingTranscriber, "_fill_finish", spy)
     audio = np.concatenate([spoken_answer, np.zeros(8000, np.int16), spoken_answer]).astype(np.float32) / 32768
     transcript = transcribe_live(transcriber, audio)
     # the windows tile the answer, each at least 8 s but the last, none longer than a chunk
@@ -93,3 +93,30 @@ def test_live_the_filler_pass_hears_whole_windows_not_short_chunks(
     assert all(8 * 16000 <= b - a <= 25 * 16000 for a, b in windows[:-1])
     assert len(windows) >= 2
     assert transcript.words == sorted(transcript.words, key=lambda w: (w.start, w.end))
+
+
+def test_a_worker_that_fell_behind_joins_the_waiting_chunks_up_to_a_window() -> None:
+    stream = StreamingTranscriber(lambda: None)  # type: ignore[arg-type, return-value]
+    second = 16000
+    with stream._lock:
+        stream._cuts = [
+            (0, 4 * second),
+            (4 * second, 9 * second),
+            (9 * second, 20 * second),
+            (20 * second, 30 * second),
+        ]
+        first = stream._next_chunk()
+        rest = stream._next_chunk()
+    assert first == (0, 20 * second)  # three waiting chunks heard as one window of 20 s
+    assert rest == (20 * second, 30 * second)  # joining the fourth would pass 25 s
+    assert stream.joined == 2
+    stream.cancel()
+
+
+def test_a_files_planned_chunks_are_never_joined() -> None:
+    plan = [(0, 4 * 16000), (4 * 16000, 9 * 16000)]
+    stream = StreamingTranscriber(lambda: None, plan=plan)  # type: ignore[arg-type, return-value]
+    with stream._lock:
+        stream._cuts = list(plan)
+        assert stream._next_chunk() == plan[0]
+    stream.cancel()

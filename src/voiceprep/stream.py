@@ -13,6 +13,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future
 
 import numpy as np
 
@@ -60,7 +61,9 @@ class StreamingTranscriber:
         # invents hesitations (`voiceprep eval --live`: filler precision 0.62 against 0.86 for
         # whole clips). So live, once FILLER_WINDOW_S of audio has been transcribed (or the
         # answer ends), the filler pass hears it again whole and its fillers replace the chunks'.
-        self._fillers_later = plan is None
+        self._live = plan is None
+        self._fillers_later = self._live
+        self.joined = 0  # chunks joined to the one before them because the worker was behind
         self._filler_from = 0  # live: the filler pass has heard the audio before this sample
         self._on_words = on_words
         self._on_progress = on_progress
@@ -158,11 +161,11 @@ class StreamingTranscriber:
         fillers_later = self._fillers_later and transcriber.settings.filler_pass
         if fillers_later and end - self._filler_from > self._max and start > self._filler_from:
             self._fill(transcriber, self._filler_from, start)  # the waiting audio and this chunk exceed one window
-        known: list[Word] | None = None
+        final: tuple[int, Future[list[Word]] | None] | None = None
         if fillers_later and last:
-            # The answer has ended: the filler pass over the waiting audio serves the last chunk
-            # too, so the candidate waits for two decodings, not three.
-            known = self._fill(transcriber, self._filler_from, end, last=True)
+            # The answer has ended: one filler pass over the waiting audio, this chunk included,
+            # heard beside the chunk's plain decoding, so the candidate waits for about one decoding.
+            final = (self._filler_from, self._fill_start(transcriber, self._filler_from, end, last=True))
         audio = self._audio(start, end)
         if len(audio):
             spans = speech_spans(audio)
@@ -170,53 +173,76 @@ class StreamingTranscriber:
                 with self._lock:
                     context = context_of(self._words)
                 offset = start / SAMPLE_RATE  # the chunk's words are timed from its start
-                relative = None
-                if known is not None:
-                    relative = [w.model_copy(update={"start": w.start - offset, "end": w.end - offset}) for w in known]
-                words, dropped = transcriber.transcribe_covering(audio, 0, len(audio), spans, context, relative)
+                no_fillers: list[Word] | None = [] if final is not None else None  # the final pass brings them
+                words, dropped = transcriber.transcribe_covering(audio, 0, len(audio), spans, context, no_fillers)
                 words = [
                     w.model_copy(update={"start": round(w.start + offset, 3), "end": round(w.end + offset, 3)})
                     for w in words
                 ]
                 with self._lock:
-                    if known is not None:
-                        # the last filler pass's "um"s in this chunk, now placed among its words
-                        lo, hi = start / SAMPLE_RATE, end / SAMPLE_RATE
-                        self._words = [w for w in self._words if not (is_filled_pause(w) and lo <= w.start < hi)]
                     self._words += words
                     self._dropped += dropped
                 if self._on_words is not None and words:
                     self._on_words(words)
-        if fillers_later and end - self._filler_from >= FILLER_WINDOW_S * SAMPLE_RATE:
-            self._fill(transcriber, self._filler_from, end)
+        if final is not None:
+            self._fill_finish(final[0], end, final[1].result() if final[1] is not None else [])
+        elif fillers_later and end - self._filler_from >= FILLER_WINDOW_S * SAMPLE_RATE:
+            if start == self._filler_from:
+                # the chunk alone was long enough: its own filler pass heard exactly this window
+                self._fill_finish(start, end, None)
+            else:
+                self._fill(transcriber, self._filler_from, end)
         self._busy_s += time.perf_counter() - began
         with self._lock:
             self._committed = end
         if self._on_progress is not None:
             self._on_progress(end / SAMPLE_RATE, self._total / SAMPLE_RATE)
 
-    def _fill(self, transcriber: Transcriber, start: int, end: int, last: bool = False) -> list[Word]:
+    def _fill(self, transcriber: Transcriber, start: int, end: int) -> None:
         """The filler pass again over [start, end): its "um"s and "uh"s replace the chunks' own.
 
         Where the chunks found none there is nothing to check, and no decoding is spent.
-        Returns every word of that pass, so the last chunk can place its fillers among its own words.
         """
+        pending = self._fill_start(transcriber, start, end)
+        self._fill_finish(start, end, pending.result() if pending is not None else None)
+
+    def _fill_start(
+        self, transcriber: Transcriber, start: int, end: int, last: bool = False
+    ) -> Future[list[Word]] | None:
+        """The filler pass over [start, end) under way, or None where there is nothing to check."""
         lo, hi = start / SAMPLE_RATE, end / SAMPLE_RATE
         with self._lock:
             to_check = any(lo <= w.start < hi and is_filled_pause(w) for w in self._words)
         if not to_check and not last:
-            with self._lock:
-                self._filler_from = end
-            return []
+            return None
         audio = self._audio(start, end)
-        prompted = transcriber.prompted_pass(audio, start / SAMPLE_RATE) if speech_spans(audio) else []
+        if not speech_spans(audio):
+            return None if not last else _done([])
+        return transcriber.prompted_pass_soon(audio, start / SAMPLE_RATE)
+
+    def _fill_finish(self, start: int, end: int, prompted: list[Word] | None) -> None:
+        """The filled pauses of a filler pass placed among the words of [start, end); None: keep the chunks'."""
+        lo, hi = start / SAMPLE_RATE, end / SAMPLE_RATE
         with self._lock:
-            kept = [w for w in self._words if not (lo <= w.start < hi and is_filled_pause(w))]
-            window = [w for w in kept if lo <= w.start < hi]
-            placed = merge_filled_pauses(window, prompted)
-            self._words = kept + [w for w in placed if is_filled_pause(w) and lo <= w.start < hi]
+            if prompted is not None:
+                kept = [w for w in self._words if not (lo <= w.start < hi and is_filled_pause(w))]
+                window = [w for w in kept if lo <= w.start < hi]
+                placed = merge_filled_pauses(window, prompted)
+                self._words = kept + [w for w in placed if is_filled_pause(w) and lo <= w.start < hi]
             self._filler_from = end
-        return prompted
+
+    def _next_chunk(self) -> tuple[int, int]:
+        """The next chunk to transcribe; live, the chunks waiting after it joined to it, up to a full window.
+
+        Every chunk costs a whole 30 s window of the encoder however short it is, so a worker
+        that has fallen behind catches up by hearing what waits in as few windows as batch
+        would. A file's chunks are planned and are taken as they are.
+        """
+        start, cut = self._cuts.pop(0)
+        while self._live and self._cuts and self._cuts[0][0] == cut and self._cuts[0][1] - start <= self._max:
+            cut = self._cuts.pop(0)[1]
+            self.joined += 1
+        return start, cut
 
     def _run(self) -> None:
         try:
@@ -225,7 +251,7 @@ class StreamingTranscriber:
                     while not self._cuts and not self._finished:
                         self._lock.wait()
                     if self._cuts:
-                        start, cut = self._cuts.pop(0)
+                        start, cut = self._next_chunk()
                         last = self._finished and not self._cuts
                         self._working = True
                     elif self._finished:
@@ -315,6 +341,12 @@ class StreamingTranscriber:
             transcribe_s=round(self._busy_s, 3),
             dropped_segments=self._dropped,
         )
+
+
+def _done(words: list[Word]) -> Future[list[Word]]:
+    future: Future[list[Word]] = Future()
+    future.set_result(words)
+    return future
 
 
 def _feed(stream: StreamingTranscriber, audio: FloatArray, block_s: float, keep_up: bool = False) -> Transcript:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -223,6 +224,14 @@ class Transcriber:
         threads = self.settings.cpu_threads or decoding_threads(self._load.cores, self._load.others())
         self._models: dict[int, Any] = {threads: self._load_model(threads)}
         self.threads_used: set[int] = set()
+        # The prompted pass runs beside the plain one on a one-thread model of its own: on two
+        # cores both passes of a chunk take the time of one. Always that model, whatever the
+        # load, so the retries' sampling (its own thread's random state) repeats run after run.
+        self._prompted_model: Any | None = None
+        self._beside: ThreadPoolExecutor | None = None
+        if self.settings.filler_pass and self._load.cores >= 2:
+            self._prompted_model = self._load_model(1)
+            self._beside = ThreadPoolExecutor(1, thread_name_prefix="prompted-pass")
         self.load_s = time.perf_counter() - started
         self.info = ModelInfo(
             name=self.name,
@@ -281,9 +290,10 @@ class Transcriber:
             words, dropped = self._decode(audio, offset_s, s.initial_prompt, s.condition_on_previous_text)
         else:
             plain_prompt = context if s.condition_on_previous_text else None
+            prompted = self.prompted_pass_soon(audio, offset_s) if fillers else None
             words, dropped = self._decode(audio, offset_s, plain_prompt, s.condition_on_previous_text)
-            if fillers:
-                return merge_filled_pauses(words, self.prompted_pass(audio, offset_s)), dropped
+            if prompted is not None:
+                return merge_filled_pauses(words, prompted.result()), dropped
         return (words if fillers else [w for w in words if not is_filled_pause(w)]), dropped
 
     def prompted_pass(self, audio: FloatArray, offset_s: float = 0.0) -> list[Word]:
@@ -292,18 +302,26 @@ class Transcriber:
         Its "um"s and "uh"s are what it is for; its other words tell where each one fell
         (``merge_filled_pauses``).
         """
-        prompted, _ = self._decode(audio, offset_s, self.settings.initial_prompt or FILLER_PROMPT, False)
-        return prompted
+        return self.prompted_pass_soon(audio, offset_s).result()
+
+    def prompted_pass_soon(self, audio: FloatArray, offset_s: float = 0.0) -> Future[list[Word]]:
+        """``prompted_pass`` started beside the caller's own decoding where a core is there for it."""
+        prompt = self.settings.initial_prompt or FILLER_PROMPT
+        if self._beside is None:
+            done: Future[list[Word]] = Future()
+            done.set_result(self._decode(audio, offset_s, prompt, False)[0])
+            return done
+        return self._beside.submit(lambda: self._decode(audio, offset_s, prompt, False, self._prompted_model)[0])
 
     def _decode(
-        self, audio: FloatArray, offset_s: float, prompt: str | None, condition: bool
+        self, audio: FloatArray, offset_s: float, prompt: str | None, condition: bool, model: Any = None
     ) -> tuple[list[Word], list[str]]:
         s = self.settings
         if s.seed is not None:
             import ctranslate2
 
             ctranslate2.set_random_seed(s.seed)
-        segments, _info = self._model_now().transcribe(
+        segments, _info = (model or self._model_now()).transcribe(
             np.asarray(audio, dtype=np.float32),
             language=s.language,
             beam_size=s.beam_size,

@@ -1,3 +1,4 @@
+import itertools
 import os
 import subprocess
 import sys
@@ -7,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voiceprep.audio import VoiceDetector, WavStreamWriter, level_db, load_audio, read_wav
+from voiceprep.audio import VoiceDetector, WavStreamWriter, level_db, load_audio, read_wav, to_float
 from voiceprep.errors import AudioFileError
 
 
@@ -105,3 +106,28 @@ def test_load_audio_resamples_to_16k(tmp_path: Path) -> None:
     assert audio.dtype == np.float32
     assert len(audio) == pytest.approx(8000, abs=40)
     assert os.path.getsize(path) > 0
+
+
+def test_samples_decode_as_faster_whisper_decodes_them() -> None:
+    from faster_whisper.audio import decode_audio
+
+    from voiceprep.audio import load_samples
+
+    clip = Path(__file__).parent / "data" / "real-speech-ami" / "ami-en2002b-bc-0859_agent.flac"
+    samples = load_samples(clip)
+    assert samples.dtype == np.int16 and len(samples) == pytest.approx(9 * 16000, abs=160)
+    assert np.array_equal(to_float(samples), decode_audio(str(clip), sampling_rate=16000))
+
+
+def test_long_audio_is_heard_by_the_vad_in_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    from voiceprep import transcribe
+    from voiceprep.audio import load_samples
+
+    clips = sorted((Path(__file__).parent / "data" / "real-speech-ami").glob("*.flac"))[:4]
+    audio = np.concatenate([load_samples(c) for c in clips])  # 36 s of meeting speech
+    whole = transcribe.speech_spans(audio)
+    monkeypatch.setattr(transcribe, "VAD_WINDOW_S", 10)
+    windowed = transcribe.speech_spans(audio)
+    speech = sum(e - s for s, e in whole)
+    assert abs(sum(e - s for s, e in windowed) - speech) < 0.05 * speech
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(windowed))  # in order, not overlapping

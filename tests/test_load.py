@@ -60,3 +60,47 @@ def test_a_reading_sooner_than_its_span_repeats_the_last() -> None:
     time.sleep(0.3)
     first = load.others()
     assert load.others() == first
+
+
+def test_the_two_passes_share_one_encoder_run() -> None:
+    import threading
+
+    import numpy as np
+
+    from voiceprep.transcribe import SharedEncoder
+
+    calls: list[int] = []
+    started = threading.Event()
+
+    def encode(features: np.ndarray) -> float:
+        calls.append(1)
+        started.set()
+        time.sleep(0.2)  # the other pass asks meanwhile
+        return float(features.sum())
+
+    shared = SharedEncoder()
+    features = np.ones((80, 3000), np.float32)
+    results: list[float] = []
+    other = threading.Thread(target=lambda: (started.wait(), results.append(shared.encode(encode, features.copy()))))
+    other.start()
+    results.append(shared.encode(encode, features))
+    other.join()
+    assert results == [240000.0, 240000.0] and len(calls) == 1
+    assert (shared.runs, shared.shared) == (1, 1)
+    shared.encode(encode, features * 2)  # other audio: its own run
+    assert len(calls) == 2
+
+
+def test_an_encoder_failure_reaches_every_caller_and_is_not_kept() -> None:
+    import numpy as np
+
+    from voiceprep.transcribe import SharedEncoder
+
+    def broken(features: np.ndarray) -> float:
+        raise RuntimeError("no")
+
+    shared = SharedEncoder()
+    features = np.zeros((80, 10), np.float32)
+    with pytest.raises(RuntimeError):
+        shared.encode(broken, features)
+    assert shared.encode(lambda f: 1.0, features) == 1.0

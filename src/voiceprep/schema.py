@@ -43,6 +43,7 @@ class ModelInfo(Record):
     initial_prompt: str | None = None
     chunked: bool = True
     filler_pass: bool = False
+    parallel_passes: bool = False  # the prompted pass on a model of its own, beside the plain one
     seed: int | None = None
     faster_whisper_version: str = ""
 

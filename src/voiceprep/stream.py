@@ -349,13 +349,15 @@ def _done(words: list[Word]) -> Future[list[Word]]:
     return future
 
 
-def _feed(stream: StreamingTranscriber, audio: FloatArray, block_s: float, keep_up: bool = False) -> Transcript:
+def _feed(
+    stream: StreamingTranscriber, audio: FloatArray | Int16Array, block_s: float, keep_up: bool = False
+) -> Transcript:
     """Feed audio in memory to ``stream`` block by block, then finish it.
 
     ``keep_up``: wait for every chunk cut so far before the next block, as a machine that
-    keeps up with the speaker would.
+    keeps up with the speaker would. 16-bit audio is fed as it is, without a copy.
     """
-    samples = to_int16(audio)
+    samples: Int16Array = audio.view(np.int16) if audio.dtype == np.int16 else to_int16(audio.astype(np.float32))
     step = int(block_s * SAMPLE_RATE)
     try:
         for offset in range(0, len(samples), step):
@@ -370,7 +372,7 @@ def _feed(stream: StreamingTranscriber, audio: FloatArray, block_s: float, keep_
 
 def transcribe_streaming(
     transcriber: Transcriber,
-    audio: FloatArray,
+    audio: FloatArray | Int16Array,
     on_progress: Callable[[float, float], None] | None = None,
     block_s: float = 0.1,
 ) -> Transcript:

@@ -223,7 +223,9 @@ def start_load(count: int) -> list[subprocess.Popen[bytes]]:
     """``count`` processes that each keep one core busy, free to run on any core."""
     procs = []
     for _ in range(count):
-        proc = subprocess.Popen([sys.executable, "-c", "while True: pass"], stdin=subprocess.DEVNULL)
+        # busy until this benchmark is gone, however it ends (a kill leaves no spinning orphan)
+        spin = "import os\nparent = os.getppid()\nwhile os.getppid() == parent:\n    for _ in range(100000): pass"
+        proc = subprocess.Popen([sys.executable, "-c", spin], stdin=subprocess.DEVNULL)
         os.sched_setaffinity(proc.pid, range(os.cpu_count() or 1))  # not pinned with the run
         procs.append(proc)
     return procs

@@ -6,11 +6,13 @@ import itertools
 from collections import Counter
 from datetime import datetime, timezone
 
+from . import delivery as delivery_mod
 from . import fillers as fillers_mod
 from . import numbers as numbers_mod
 from . import rubric
+from .delivery import Frames
 from .questions import Question
-from .schema import ModelInfo, Pause, Pronouns, Range, Report, Span, StarBreakdown, TextAnalysis, Word
+from .schema import Delivery, ModelInfo, Pause, Pronouns, Range, Report, Span, StarBreakdown, TextAnalysis, Word
 from .tokens import Token, from_text, from_words
 
 LONG_PAUSE_S = 2.0
@@ -292,7 +294,39 @@ def coaching_hints(report: Report, question: Question) -> list[str]:
         hints.append(f"Mostly 'we' ({p.we} we, {p.i} I): make your own part clear.")
     if report.star is not None:
         hints += [f"STAR: {flag}." for flag in report.star.flags]
+    if report.delivery is not None:
+        hints += delivery_hints(report.delivery)
     return hints
+
+
+def delivery_hints(voice: Delivery) -> list[str]:
+    """What to change in how it sounded, the most telling first, two at most."""
+    hints: list[str] = []
+    with_figure = [u for u in voice.uptalk if u.text.endswith("(with the figure)")]
+    if with_figure:
+        said = with_figure[0].text.removesuffix("  (with the figure)")
+        hints.append(f"Your voice rose at the end of a result ('{said[-50:]}'): state figures as facts.")
+    if voice.monotone and voice.pitch_spread_st is not None:
+        hints.append(
+            f"Flat delivery: your pitch varied {voice.pitch_spread_st:.1f} semitones (under "
+            f"{voice.monotone_below_st:g} sounds monotone). Lift the words that carry the point and the figures."
+        )
+    if voice.pauses_before_numbers or len(voice.pauses_mid_clause) >= 3:
+        before = len(voice.pauses_before_numbers)
+        hints.append(
+            f"{len(voice.pauses_mid_clause)} pauses mid-sentence"
+            + (f", {before} just before a figure" if before else "")
+            + ": they sound like searching. Pause at the end of a point instead."
+        )
+    if voice.trailing_off:
+        hints.append(
+            f"{len(voice.trailing_off)} sentence(s) faded at the end ('{voice.trailing_off[0].text}'): "
+            "keep your voice up to the last word."
+        )
+    late = [s for s in voice.rushed_spans if voice.pace_windows and s.end >= voice.pace_windows[-1].end - 1]
+    if late:
+        hints.append(f"Rushed at the end (from {clock(late[0].start)}): slow down for the result.")
+    return hints[:2]
 
 
 def analyze(
@@ -304,8 +338,12 @@ def analyze(
     source: str,
     model: ModelInfo | None = None,
     created_at: str | None = None,
+    frames: Frames | None = None,
 ) -> Report:
-    """Everything voiceprep says about one answer to one question."""
+    """Everything voiceprep says about one answer to one question.
+
+    ``frames``: the voice's pitch and loudness (``delivery.pitch_frames``), for how it sounded.
+    """
     tokens = from_words(words)
     pauses = long_pauses(tokens)
     speaking = speaking_time(tokens, pauses)
@@ -351,6 +389,11 @@ def analyze(
         mistakes=list(question.mistakes),
         strong_answer=question.strong_answer,
         model=model,
+        delivery=(
+            delivery_mod.measure(frames, words, duration_s, [n.start for n in found_numbers])
+            if frames is not None and words and not too_short
+            else None
+        ),
     )
     return report.model_copy(update={"hints": coaching_hints(report, question)})
 

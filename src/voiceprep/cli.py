@@ -32,6 +32,7 @@ from .audio import (
     read_wav,
     to_float,
 )
+from .delivery import Frames, PitchTracker, frames_of
 from .errors import (
     DeviceError,
     Interrupted,
@@ -156,6 +157,7 @@ def _analyse_session(
     question: Question,
     duration_s: float,
     source: str,
+    frames: Frames | None = None,
 ) -> Report:
     report = analysis.analyze(
         transcript.words,
@@ -165,6 +167,7 @@ def _analyse_session(
         source=source,
         model=transcript.model,
         created_at=session.meta.created_at,
+        frames=frames,
     )
     try:
         session.save_transcript(transcript)
@@ -245,9 +248,12 @@ def cmd_practice(args: argparse.Namespace, console: Console) -> int:
 
     # Chunks are transcribed while the answer goes on, so only its end is left afterwards.
     stream = StreamingTranscriber(loader.get, on_words=show_words if args.live else None)
+    voice = PitchTracker()  # pitch and loudness, measured as the answer comes in too
     recorder = DeviceRecorder(device=input_device)
     try:
-        take: Take = recorder.record(session.answer_path, rules, stop=stop, on_level=meter, listeners=[stream.feed])
+        take: Take = recorder.record(
+            session.answer_path, rules, stop=stop, on_level=meter, listeners=[stream.feed, voice.feed]
+        )
     except (DeviceError, StorageError) as exc:
         stream.cancel()
         with contextlib.suppress(StorageError):  # a full disk may refuse this too: listed as interrupted then
@@ -269,9 +275,10 @@ def cmd_practice(args: argparse.Namespace, console: Console) -> int:
             # Ctrl-C can land between writing a block and streaming it: the file on disk is
             # the take, so transcribe that.
             transcript = loader.get().transcribe(to_float(samples))
+        frames = voice.finish()
     except KeyboardInterrupt:
         raise _interrupted(session) from None
-    report = _analyse_session(session, transcript, pack, question, take.seconds, "practice")
+    report = _analyse_session(session, transcript, pack, question, take.seconds, "practice", frames)
     console.note(f"Feedback ready {time.perf_counter() - started:.1f} s after the answer ended.")
     _show_report(console, args, report, session)
     return 0
@@ -327,11 +334,18 @@ def cmd_analyze(args: argparse.Namespace, console: Console) -> int:
         if bar is not None:
             bar.done()
     duration = len(audio) / SAMPLE_RATE
+    frames = frames_of(audio)
     if session is not None:
-        report = _analyse_session(session, transcript, pack, question, duration, str(path))
+        report = _analyse_session(session, transcript, pack, question, duration, str(path), frames)
     else:
         report = analysis.analyze(
-            transcript.words, question, pack.pack, duration_s=duration, source=str(path), model=transcript.model
+            transcript.words,
+            question,
+            pack.pack,
+            duration_s=duration,
+            source=str(path),
+            model=transcript.model,
+            frames=frames,
         )
     _show_report(console, args, report, session)
     return 0
@@ -365,7 +379,9 @@ def cmd_recover(args: argparse.Namespace, console: Console) -> int:
             transcript = transcribe_streaming(loader.get(), samples)
         except KeyboardInterrupt:
             raise _interrupted(session) from None
-        report = _analyse_session(session, transcript, pack, question, len(samples) / rate, session.meta.source)
+        report = _analyse_session(
+            session, transcript, pack, question, len(samples) / rate, session.meta.source, frames_of(samples)
+        )
         if len(sessions) == 1:
             _show_report(console, args, report, session)
         elif args.json:
@@ -828,8 +844,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     except VoiceprepError as exc:
         print(f"voiceprep: {exc}", file=sys.stderr)
-        if isinstance(exc, Interrupted):
-            _exit_now(exc.exit_code)
+        _exit_now(exc.exit_code)  # a model may still be loading on another thread (a full disk, say)
         return exc.exit_code
     except KeyboardInterrupt:
         print("\nvoiceprep: interrupted", file=sys.stderr)

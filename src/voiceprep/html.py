@@ -8,12 +8,15 @@ caller, usually ``answer.wav`` beside the page.
 from __future__ import annotations
 
 import html
+import itertools
+import math
+from collections.abc import Callable
 
 from .analysis import clock
 from .numbers import describe
 from .progress import METRICS, Attempt, Comparison, Progress, Trend
 from .report import format_figure, format_when, headline_rows, word_mark
-from .schema import Report
+from .schema import Delivery, Report
 
 LOW_CONFIDENCE = 0.5
 
@@ -71,8 +74,10 @@ SCRIPT = """
     });
     box.querySelectorAll('[data-seek]').forEach(function (el) {
       el.addEventListener('click', function (ev) {
-        var r = el.getBoundingClientRect();
-        seek(parseFloat(el.dataset.duration) * (ev.clientX - r.left) / r.width);
+        var r = el.getBoundingClientRect(), d = el.dataset;
+        var x = (ev.clientX - r.left) / r.width * parseFloat(d.width || r.width);
+        var left = parseFloat(d.left || 0), plot = parseFloat(d.width || r.width) - left - parseFloat(d.right || 0);
+        seek(Math.max(0, parseFloat(d.duration) * (x - left) / plot));
       });
     });
     function show() {
@@ -164,13 +169,16 @@ def tick_step(duration: float) -> int:
 def timeline_svg(report: Report, width: int = 900) -> str:
     """Speech and pauses, filler and number positions, and pace over time, as inline SVG."""
     duration = max(report.duration_s, 1e-3)
-    height, top = 120, 18
+    voice = report.delivery
+    extra = 70 if voice is not None and voice.pitch_line else 0
+    height, top = 120 + extra, 18
 
     def x(t: float) -> float:
         return 40 + (width - 50) * t / duration
 
     out = [
-        f'<svg class="timeline" data-seek data-duration="{duration:.3f}" viewBox="0 0 {width} {height}" '
+        f'<svg class="timeline" data-seek data-duration="{duration:.3f}" data-width="{width}" data-left="40" '
+        f'data-right="10" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" aria-label="timeline of the answer" style="cursor:pointer">'
     ]
     out.append(f'<text x="0" y="{top + 10}">speech</text>')
@@ -215,9 +223,50 @@ def timeline_svg(report: Report, width: int = 900) -> str:
         out.append(f'<line x1="40" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e7ec" />')
     path = " ".join(f"{x(t):.1f},{base - 44 * v / peak:.1f}" for t, v in points)
     out.append(f'<polyline points="{path}" fill="none" stroke="#1e7fd6" stroke-width="1.5" />')
+    if voice is not None and extra:
+        out.append(_voice_rows(voice, x, top + 112, width))
     for t in range(0, int(duration) + 1, tick_step(duration)):
         out.append(f'<text x="{x(t) - 8:.1f}" y="{height - 2}">{clock(t)}</text>')
     out.append("</svg>")
+    return "".join(out)
+
+
+def _voice_rows(voice: Delivery, x: Callable[[float], float], base: int, width: int) -> str:
+    """The loudness band and the pitch line (semitones around the median, ±6 shown) of the timeline."""
+    out = [f'<text x="0" y="{base - 22}">voice</text>']
+    levels = [d for _, d in voice.loudness_line]
+    if levels:
+        floor = min(levels)
+        span = max(1.0, max(levels) - floor)
+        for (t, d), (t2, _) in itertools.pairwise(voice.loudness_line):
+            h = 20 * (d - floor) / span
+            out.append(
+                f'<rect x="{x(t):.1f}" y="{base - h:.1f}" width="{max(0.5, x(t2) - x(t)):.1f}" height="{h:.1f}" '
+                'fill="#e4e7ec" />'
+            )
+    median = voice.pitch_median_hz
+    if median:
+        line: list[str] = []
+        paths: list[str] = []
+        for t, hz in voice.pitch_line:
+            if hz <= 0:
+                if len(line) > 1:
+                    paths.append(" ".join(line))
+                line = []
+                continue
+            st = max(-6.0, min(6.0, 12 * math.log2(hz / median)))
+            line.append(f"{x(t):.1f},{base - 30 - 3 * st:.1f}")
+        if len(line) > 1:
+            paths.append(" ".join(line))
+        out += [f'<polyline points="{p}" fill="none" stroke="#7a5af8" stroke-width="1.2" />' for p in paths]
+        out.append(f'<line x1="40" x2="{width - 10}" y1="{base - 30}" y2="{base - 30}" stroke="#f2f4f7" />')
+        title = "pitch" + (" (monotone)" if voice.monotone else "")
+        out.append(f'<text x="0" y="{base - 30 + 4}">{title}</text>')
+    for u in voice.uptalk:
+        out.append(
+            f'<rect x="{x(u.end) - 4:.1f}" y="{base - 52}" width="6" height="10" fill="#d92d20">'
+            f"<title>rising at the end: {_e(u.text)}</title></rect>"
+        )
     return "".join(out)
 
 
@@ -239,6 +288,10 @@ def _cards(report: Report) -> str:
     )
     cards.append(("Long pauses", str(len(report.pauses)), f"{report.long_pause_s:.0f} s or more", not report.pauses))
     cards.append(("Rubric", f"{report.rubric_covered}/{len(report.rubric)}", "points covered", None))
+    voice = report.delivery
+    if voice is not None and voice.pitch_spread_st is not None:
+        verdict = "monotone" if voice.monotone else "expressive" if voice.expressive else "some variation"
+        cards.append(("Pitch", f"{voice.pitch_spread_st:.1f} st", verdict, not voice.monotone))
     out = []
     for label, value, sub, good in cards:
         cls = "" if good is None else ("ok" if good else "off")

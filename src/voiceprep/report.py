@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .analysis import clock
 from .numbers import describe
-from .schema import Report, Span, TextAnalysis, Word
+from .schema import Delivery, Report, Span, TextAnalysis, Word
 
 if TYPE_CHECKING:
     from .evaluate import AudioEvaluation, ClipScore, Rates, SpeakerScores, TextEvaluation
@@ -197,6 +197,59 @@ def headline_rows(report: Report, style: Style = Style()) -> list[tuple[str, str
             )
         )
     rows.append(("Rubric", f"{report.rubric_covered} of {len(report.rubric)} points covered"))
+    if report.delivery is not None:
+        rows += delivery_rows(report.delivery, style)
+    return rows
+
+
+def delivery_rows(voice: Delivery, style: Style = Style()) -> list[tuple[str, str]]:
+    """How the answer sounded, a row a measure."""
+    rows: list[tuple[str, str]] = []
+    if voice.pitch_spread_st is not None:
+        verdict = (
+            style.warn(f"monotone (under {voice.monotone_below_st:g} st)")
+            if voice.monotone
+            else style.good("expressive")
+            if voice.expressive
+            else "some variation"
+        )
+        flat = ", ".join(f"{clock(s.start)}-{clock(s.end)}" for s in voice.monotone_spans[:3])
+        rows.append(
+            (
+                "Pitch",
+                f"median {voice.pitch_median_hz:.0f} Hz, varied {voice.pitch_spread_st:.1f} semitones  {verdict}"
+                + (f"; flat at {flat}" if flat and not voice.monotone else ""),
+            )
+        )
+    if voice.volume_db is not None:
+        parts = [f"{voice.volume_db:.0f} dB, spread {voice.volume_spread_db:.0f} dB"]
+        if voice.quiet_spans:
+            parts.append("quiet at " + ", ".join(clock(s.start) for s in voice.quiet_spans[:3]))
+        if voice.trailing_off:
+            parts.append(f"{len(voice.trailing_off)} sentence end(s) trailed off")
+        rows.append(("Volume", "; ".join(parts)))
+    if len(voice.pace_windows) > 1:
+        paces = [p.wpm for p in voice.pace_windows]
+        rushed = ", ".join(clock(s.start) for s in voice.rushed_spans[:3])
+        rows.append(
+            (
+                "Pace over time",
+                f"{paces[0]:.0f} → {paces[-1]:.0f} wpm (from {min(paces):.0f} to {max(paces):.0f})"
+                + (style.warn(f"; rushed at {rushed}") if rushed else ""),
+            )
+        )
+    mid = len(voice.pauses_mid_clause)
+    before = len(voice.pauses_before_numbers)
+    rows.append(
+        (
+            "Pauses",
+            f"{voice.pauses_at_boundaries} between points, {mid} mid-sentence"
+            + (f", {before} just before a figure" if before else ""),
+        )
+    )
+    if voice.uptalk:
+        first = voice.uptalk[0]
+        rows.append(("Uptalk", style.warn(f'{len(voice.uptalk)}: "{first.text[-60:]}" at {clock(first.start)}')))
     return rows
 
 

@@ -130,6 +130,35 @@ class Range(Record):
         return self.low <= value <= self.high
 
 
+class PaceWindow(Record):
+    start: float
+    end: float
+    wpm: float
+
+
+class Delivery(Record):
+    """How the answer sounded, measured from the audio (``delivery.py`` says how)."""
+
+    pitch_median_hz: float | None
+    pitch_spread_st: float | None  # standard deviation in semitones per 6 s window, median over windows
+    monotone: bool
+    expressive: bool = False
+    monotone_spans: list[Span] = Field(default_factory=list)
+    volume_db: float | None  # median loudness of voiced speech, dBFS
+    volume_spread_db: float | None
+    quiet_spans: list[Span] = Field(default_factory=list)
+    trailing_off: list[Span] = Field(default_factory=list)  # a sentence's last word said under the breath
+    pace_windows: list[PaceWindow] = Field(default_factory=list)
+    rushed_spans: list[Span] = Field(default_factory=list)
+    pauses_at_boundaries: int = 0
+    pauses_mid_clause: list[Span] = Field(default_factory=list)
+    pauses_before_numbers: list[Span] = Field(default_factory=list)
+    uptalk: list[Span] = Field(default_factory=list)
+    pitch_line: list[tuple[float, float]] = Field(default_factory=list)  # (seconds, Hz; 0 unvoiced), every 0.1 s
+    loudness_line: list[tuple[float, float]] = Field(default_factory=list)  # (seconds, dB), every 0.25 s
+    monotone_below_st: float = 2.0  # the threshold this result used
+
+
 class Report(Record):
     """The analysis of one answer: the stable JSON that users and tests script against."""
 
@@ -168,6 +197,7 @@ class Report(Record):
     mistakes: list[str]
     strong_answer: str | None
     model: ModelInfo | None
+    delivery: Delivery | None = None
 
 
 class TextAnalysis(Record):

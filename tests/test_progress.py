@@ -213,3 +213,12 @@ def test_headers_show_readable_times(question) -> None:
     report = make_report(question, *ANSWERS[1]).model_copy(update={"created_at": "2026-11-24T18:42:07+00:00"})
     assert "Recorded 24 Nov 2026, 18:42" in format_markdown(report)
     assert "24 Nov 2026, 18:42" in format_html(report) and "2026-11-24T18:42:07" not in format_html(report)
+
+
+def test_pitch_variation_is_followed_across_attempts() -> None:
+    attempts = [_attempt("s1", "q", pitch_spread_st=1.6), _attempt("s2", "q", pitch_spread_st=2.7)]
+    overall = {t.metric: t for t in progress(attempts).overall}
+    assert (overall["pitch_spread_st"].first, overall["pitch_spread_st"].last) == (1.6, 2.7)
+    assert overall["pitch_spread_st"].verdict == "better"
+    unmeasured = {t.metric: t for t in progress([_attempt("s1", "q"), _attempt("s2", "q")]).overall}
+    assert unmeasured["pitch_spread_st"].verdict == "-"

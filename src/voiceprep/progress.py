@@ -15,6 +15,7 @@ METRICS: list[tuple[str, str, str, bool | None]] = [
     ("numbers", "Numbers", "", True),
     ("measured", "Measured outcomes", "", True),
     ("rubric_share", "Rubric covered", "%", True),
+    ("pitch_spread_st", "Pitch variation", "st", True),
 ]
 
 
@@ -34,6 +35,7 @@ class Attempt(BaseModel):
     measured: int
     rubric_covered: int
     rubric_points: int
+    pitch_spread_st: float | None = None  # semitones; None where the voice was not measured
 
     @property
     def rubric_share(self) -> float:
@@ -63,6 +65,7 @@ def attempt(session: str, report: Report) -> Attempt:
         measured=sum(n.quantified for n in report.numbers),
         rubric_covered=report.rubric_covered,
         rubric_points=len(report.rubric),
+        pitch_spread_st=report.delivery.pitch_spread_st if report.delivery else None,
     )
 
 
@@ -78,7 +81,7 @@ class Trend(BaseModel):
 
 # Decimals each figure is shown with: a change smaller than that is no change to the reader
 # ("10.3 → 10.3" must not say "worse").
-SHOWN_DECIMALS = {"duration_s": 0, "wpm": 0, "fillers_per_min": 1, "rubric_share": 0}
+SHOWN_DECIMALS = {"duration_s": 0, "wpm": 0, "fillers_per_min": 1, "rubric_share": 0, "pitch_spread_st": 1}
 
 
 def _shown(metric: str, value: float) -> float:
@@ -113,22 +116,21 @@ def _verdict(improvement: float, count: int) -> str:
     return "-" if count < 2 else "better" if improvement > 1e-9 else "worse" if improvement < -1e-9 else "steady"
 
 
+def _trend(
+    metric: str, first: float | None = None, last: float | None = None, best: float | None = None, verdict: str = "-"
+) -> Trend:
+    label = next(m[1] for m in METRICS if m[0] == metric)
+    change = None if first is None or last is None else round(last - first, 2)
+    return Trend(metric=metric, label=label, first=first, last=last, best=best, change=change, verdict=verdict)
+
+
 def trend(attempts: list[Attempt], metric: str) -> Trend:
     """How one figure moved from the first attempt to the last, compared as it is shown."""
-    label = next(m[1] for m in METRICS if m[0] == metric)
     moved = _movement(attempts, metric)
     if moved is None:
-        return Trend(metric=metric, label=label, first=None, last=None, best=None, change=None, verdict="-")
+        return _trend(metric)
     first, last, best, improvement, count = moved
-    return Trend(
-        metric=metric,
-        label=label,
-        first=first,
-        last=last,
-        best=best,
-        change=round(last - first, 2),
-        verdict=_verdict(improvement, count),
-    )
+    return _trend(metric, first, last, best, _verdict(improvement, count))
 
 
 def overall_trend(groups: list[list[Attempt]], metric: str) -> Trend:
@@ -138,22 +140,12 @@ def overall_trend(groups: list[list[Attempt]], metric: str) -> Trend:
     another; only questions practised more than once say anything about progress. First and
     last are the means over those questions; the verdict is their mean improvement.
     """
-    label = next(m[1] for m in METRICS if m[0] == metric)
     moves = [m for items in groups if (m := _movement(items, metric)) is not None and m[4] >= 2]
     if not moves:
-        return Trend(metric=metric, label=label, first=None, last=None, best=None, change=None, verdict="-")
+        return _trend(metric)
     first = round(sum(m[0] for m in moves) / len(moves), 2)
     last = round(sum(m[1] for m in moves) / len(moves), 2)
-    improvement = sum(m[3] for m in moves) / len(moves)
-    return Trend(
-        metric=metric,
-        label=label,
-        first=first,
-        last=last,
-        best=None,
-        change=round(last - first, 2),
-        verdict=_verdict(improvement, 2),
-    )
+    return _trend(metric, first, last, None, _verdict(sum(m[3] for m in moves) / len(moves), 2))
 
 
 class Progress(BaseModel):

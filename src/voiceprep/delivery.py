@@ -170,8 +170,8 @@ class PitchTracker:
         return Frames.join(self._parts)
 
 
-def frames_of(samples: Int16Array, step_s: float = 60.0) -> Frames:
-    """Pitch and loudness of a whole recording, a minute at a time (no float copy of a long file)."""
+def frames_of(samples: Int16Array, step_s: float = 10.0) -> Frames:
+    """Pitch and loudness of a whole recording, 10 s at a time: onnxruntime keeps its largest tensors."""
     step, edge = _on_hop(step_s), _on_hop(PitchTracker.EDGE_S)
     parts = []
     for start in range(0, len(samples), step):

@@ -51,10 +51,10 @@ def test_espeak_is_monotone_and_a_human_reader_is_not(tmp_path: Path) -> None:
         wav,
     )
     espeak, _ = pitch_spread(pitch_frames(load_audio(wav)))
-    assert espeak is not None and espeak < MONOTONE_ST  # measured 1.57
+    assert espeak is not None and espeak < MONOTONE_ST  # measured 1.44-1.88
     for clip in sorted((DATA / "real-speech" / "pocketsphinx").glob("sense_and_sensibility*.wav")):
         human, _ = pitch_spread(pitch_frames(load_audio(clip)))
-        assert human is not None and human >= MONOTONE_ST, clip.name  # measured 2.20-3.37
+        assert human is not None and human >= MONOTONE_ST, clip.name  # measured 2.20-3.36
 
 
 def test_a_rising_statement_is_uptalk_and_a_falling_one_is_not() -> None:

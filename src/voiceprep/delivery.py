@@ -7,8 +7,8 @@ transcript's words, testable with synthetic frames.
 
 The monotone threshold comes from measurement (the standard deviation of pitch in semitones,
 per 6 s window, median over windows; ``python benchmarks/pitch_spread.py``): eSpeak NG
-1.57 (1.39-1.68), a LibriVox reader 2.55 (2.20-3.37), the MFA test speaker's elicited clips
-2.99 (1.93-6.00), the two AMI meeting speakers on 9 s turns 1.68 and 1.89. Under 2.0 is called
+1.75 (1.44-1.88), a LibriVox reader 2.55 (2.20-3.36), the MFA test speaker's elicited clips
+3.00 (1.94-6.00), the two AMI meeting speakers on 9 s turns 1.69 and 1.89. Under 2.0 is called
 monotone; 2.5 and over, expressive.
 """
 

@@ -262,6 +262,13 @@ def _voice_rows(voice: Delivery, x: Callable[[float], float], base: int, width: 
         out.append(f'<line x1="40" x2="{width - 10}" y1="{base - 30}" y2="{base - 30}" stroke="#f2f4f7" />')
         title = "pitch" + (" (monotone)" if voice.monotone else "")
         out.append(f'<text x="0" y="{base - 30 + 4}">{title}</text>')
+    for pause in voice.pauses_mid_clause:
+        before = pause in voice.pauses_before_numbers
+        out.append(
+            f'<rect x="{x(pause.start):.1f}" y="{base - 56}" width="{max(2.0, x(pause.end) - x(pause.start)):.1f}" '
+            f'height="6" fill="{"#d92d20" if before else "#f5a524"}"><title>pause mid-sentence'
+            f"{' just before a figure' if before else ''}: {_e(pause.text)}</title></rect>"
+        )
     for u in voice.uptalk:
         out.append(
             f'<rect x="{x(u.end) - 4:.1f}" y="{base - 52}" width="6" height="10" fill="#d92d20">'

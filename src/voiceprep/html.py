@@ -170,7 +170,7 @@ def timeline_svg(report: Report, width: int = 900) -> str:
     """Speech and pauses, filler and number positions, and pace over time, as inline SVG."""
     duration = max(report.duration_s, 1e-3)
     voice = report.delivery
-    extra = 70 if voice is not None and voice.pitch_line else 0
+    extra = 76 if voice is not None and voice.pitch_line else 0
     height, top = 120 + extra, 18
 
     def x(t: float) -> float:
@@ -224,55 +224,54 @@ def timeline_svg(report: Report, width: int = 900) -> str:
     path = " ".join(f"{x(t):.1f},{base - 44 * v / peak:.1f}" for t, v in points)
     out.append(f'<polyline points="{path}" fill="none" stroke="#1e7fd6" stroke-width="1.5" />')
     if voice is not None and extra:
-        out.append(_voice_rows(voice, x, top + 112, width))
+        out.append(_voice_rows(voice, x, top + 104, width))
     for t in range(0, int(duration) + 1, tick_step(duration)):
         out.append(f'<text x="{x(t) - 8:.1f}" y="{height - 2}">{clock(t)}</text>')
     out.append("</svg>")
     return "".join(out)
 
 
-def _voice_rows(voice: Delivery, x: Callable[[float], float], base: int, width: int) -> str:
-    """The loudness band and the pitch line (semitones around the median, ±6 shown) of the timeline."""
-    out = [f'<text x="0" y="{base - 22}">voice</text>']
+def _voice_rows(voice: Delivery, x: Callable[[float], float], y0: int, width: int) -> str:
+    """Below the pace chart: the pitch line (semitones around the median, ±6 shown), mid-sentence
+    pauses and uptalk above it, and the loudness band."""
+    centre, band = y0 + 22, y0 + 64
+    title = "pitch" + (" (flat)" if voice.monotone else "")
+    out = [f'<text x="0" y="{centre + 4}">{title}</text>', f'<text x="0" y="{band - 2}">volume</text>']
     levels = [d for _, d in voice.loudness_line]
     if levels:
         floor = min(levels)
         span = max(1.0, max(levels) - floor)
         for (t, d), (t2, _) in itertools.pairwise(voice.loudness_line):
-            h = 20 * (d - floor) / span
+            h = 16 * (d - floor) / span
             out.append(
-                f'<rect x="{x(t):.1f}" y="{base - h:.1f}" width="{max(0.5, x(t2) - x(t)):.1f}" height="{h:.1f}" '
-                'fill="#e4e7ec" />'
+                f'<rect x="{x(t):.1f}" y="{band - h:.1f}" width="{max(0.5, x(t2) - x(t)):.1f}" height="{h:.1f}" '
+                'fill="#d0d5dd" />'
             )
     median = voice.pitch_median_hz
     if median:
+        out.append(f'<line x1="40" x2="{width - 10}" y1="{centre}" y2="{centre}" stroke="#eaecf0" />')
         line: list[str] = []
         paths: list[str] = []
-        for t, hz in voice.pitch_line:
+        for t, hz in [*voice.pitch_line, (0.0, 0.0)]:  # an unvoiced frame ends a stretch
             if hz <= 0:
                 if len(line) > 1:
                     paths.append(" ".join(line))
                 line = []
                 continue
             st = max(-6.0, min(6.0, 12 * math.log2(hz / median)))
-            line.append(f"{x(t):.1f},{base - 30 - 3 * st:.1f}")
-        if len(line) > 1:
-            paths.append(" ".join(line))
+            line.append(f"{x(t):.1f},{centre - 3 * st:.1f}")
         out += [f'<polyline points="{p}" fill="none" stroke="#7a5af8" stroke-width="1.2" />' for p in paths]
-        out.append(f'<line x1="40" x2="{width - 10}" y1="{base - 30}" y2="{base - 30}" stroke="#f2f4f7" />')
-        title = "pitch" + (" (monotone)" if voice.monotone else "")
-        out.append(f'<text x="0" y="{base - 30 + 4}">{title}</text>')
     for pause in voice.pauses_mid_clause:
         before = pause in voice.pauses_before_numbers
         out.append(
-            f'<rect x="{x(pause.start):.1f}" y="{base - 56}" width="{max(2.0, x(pause.end) - x(pause.start)):.1f}" '
-            f'height="6" fill="{"#d92d20" if before else "#f5a524"}"><title>pause mid-sentence'
+            f'<rect x="{x(pause.start):.1f}" y="{y0}" width="{max(2.0, x(pause.end) - x(pause.start)):.1f}" '
+            f'height="5" fill="{"#d92d20" if before else "#f5a524"}"><title>pause mid-sentence'
             f"{' just before a figure' if before else ''}: {_e(pause.text)}</title></rect>"
         )
     for u in voice.uptalk:
         out.append(
-            f'<rect x="{x(u.end) - 4:.1f}" y="{base - 52}" width="6" height="10" fill="#d92d20">'
-            f"<title>rising at the end: {_e(u.text)}</title></rect>"
+            f'<path d="M{x(u.end) - 5:.1f},{y0 + 8} L{x(u.end):.1f},{y0} L{x(u.end) + 5:.1f},{y0 + 8} Z" '
+            f'fill="#d92d20"><title>rising at the end: {_e(u.text)}</title></path>'
         )
     return "".join(out)
 

@@ -209,7 +209,7 @@ def decoding_threads(cores: int, others: float, most: int = 4) -> int:
 
     CTranslate2's OpenMP threads spin at every barrier while they wait for each other; with
     fewer free cores than threads, one is descheduled and the others spin against it (on 2
-    cores beside one busy process a 30 s answer took minutes). One thread has no barrier.
+    cores beside one busy process a 66 s answer's feedback took 118 s). One thread has no barrier.
     Measured on a 2-core machine, 25 s of speech: 1 thread 0.77 s idle, 0.80 s beside one
     busy process, 1.13 s beside two; 2 threads 1.49, 0.94 and 2.32 s.
     """

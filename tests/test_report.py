@@ -91,3 +91,11 @@ def test_the_numbers_line_says_how_many_it_left_out() -> None:
     rep = analysis.analyze(words_from(text, step=0.4), q, "ml-engineer", duration_s=10.0, source="test")
     numbers = dict(headline_rows(rep))["Numbers"]
     assert numbers.startswith("6, 6 measured: 10%, 20%, 30%, 40% and 2 more")
+
+
+def test_the_decoding_names_its_hotwords() -> None:
+    from dataclasses import asdict
+
+    described = format_decoding(asdict(Settings(hotwords="LoRA pgvector")))
+    assert "hotwords 'LoRA pgvector'" in described
+    assert "hotwords" not in format_decoding(asdict(Settings()))

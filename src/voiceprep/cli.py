@@ -437,6 +437,8 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
         settings.filler_pass = False
     if args.unseeded:
         settings.seed = None
+    if args.hotwords:
+        settings.hotwords = args.hotwords
     result = evaluate_audio(path, args.model, limit=args.limit, on_clip=progress, settings=settings, live=args.live)
     if args.json:
         print(result.model_dump_json(indent=2))
@@ -786,6 +788,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--single-pass", action="store_true", help="one prompted decoding for words and fillers (half the work)"
     )
     p.add_argument("--live", action="store_true", help="transcribe as practice does, while the answer is spoken")
+    p.add_argument("--hotwords", metavar="TERMS", help="terms to bias the plain pass towards, to measure their effect")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
 
     p = add("questions", cmd_questions, "List the question packs and their questions.")

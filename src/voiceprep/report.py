@@ -426,6 +426,8 @@ def format_decoding(settings: dict[str, object]) -> str:
     parts = [f"beam {settings.get('beam_size')}", passes]
     if prompt:
         parts.append(f"prompt {str(prompt)!r}")
+    if settings.get("hotwords"):
+        parts.append(f"hotwords {settings['hotwords']!r}")
     seed = settings.get("seed")
     parts.append("unseeded" if seed is None else f"seed {seed}")
     return ", ".join(parts)

@@ -44,6 +44,7 @@ class ModelInfo(Record):
     chunked: bool = True
     filler_pass: bool = False
     parallel_passes: bool = False  # the prompted pass on a model of its own, beside the plain one
+    hotwords: str | None = None  # terms the plain pass was biased towards
     seed: int | None = None
     faster_whisper_version: str = ""
 

@@ -232,6 +232,8 @@ class Settings:
     # The prompted pass beside the plain one, on a model of its own where there are two cores:
     # half the wait, about 100 MB more at the peak.
     parallel_passes: bool = True
+    # Terms to bias the plain pass towards (faster-whisper's ``hotwords``), e.g. a question's vocabulary.
+    hotwords: str | None = None
     # faster-whisper retries a poor decoding by sampling at higher temperatures; a fixed seed
     # makes that repeatable, so the same audio always gives the same words. None: unseeded.
     seed: int | None = 0
@@ -322,6 +324,7 @@ class Transcriber:
             chunked=self.settings.chunked,
             filler_pass=self.settings.filler_pass,
             parallel_passes=self._prompted_model is not None,
+            hotwords=self.settings.hotwords,
             seed=self.settings.seed,
             faster_whisper_version=faster_whisper_version(),
         )
@@ -408,6 +411,7 @@ class Transcriber:
             vad_filter=True,
             initial_prompt=prompt,
             condition_on_previous_text=condition,
+            hotwords=s.hotwords if model is None else None,  # the plain pass only
         )
         words: list[Word] = []
         dropped: list[str] = []

@@ -13,7 +13,7 @@ from . import rubric
 from .delivery import Frames
 from .questions import Question
 from .schema import Delivery, ModelInfo, Pause, Pronouns, Range, Report, Span, StarBreakdown, TextAnalysis, Word
-from .tokens import Token, from_text, from_words
+from .tokens import Token, from_text, from_words, sentences
 
 LONG_PAUSE_S = 2.0
 TARGET_WPM = Range(low=120, high=160)
@@ -175,19 +175,6 @@ def pronouns(tokens: list[Token]) -> Pronouns:
     counts = Counter("i" if t.norm in I_WORDS else "we" if t.norm in WE_WORDS else "" for t in tokens)
     i, we = counts["i"], counts["we"]
     return Pronouns(i=i, we=we, i_share=round(i / (i + we), 3) if i + we else None)
-
-
-def sentences(tokens: list[Token]) -> list[list[Token]]:
-    out: list[list[Token]] = []
-    current: list[Token] = []
-    for t in tokens:
-        current.append(t)
-        if t.sentence_end:
-            out.append(current)
-            current = []
-    if current:
-        out.append(current)
-    return out
 
 
 def star(tokens: list[Token]) -> StarBreakdown:

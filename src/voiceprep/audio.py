@@ -189,6 +189,11 @@ def load_samples(path: Path) -> Int16Array:
     return samples[:filled]
 
 
+def as_float(audio: FloatArray | Int16Array) -> FloatArray:
+    """Audio as float32, whether it is 16-bit samples or float already (then not copied)."""
+    return to_float(audio.view(np.int16)) if audio.dtype == np.int16 else np.asarray(audio, np.float32)
+
+
 def to_float(samples: Int16Array) -> FloatArray:
     return (samples.astype(np.float32) / 32768.0).astype(np.float32)
 

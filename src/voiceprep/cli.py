@@ -62,7 +62,7 @@ from .report import (
     word_mark,
 )
 from .schema import Report, Transcript, Word
-from .store import IN_PROGRESS, RECOVERABLE, Session, Store, resolve_home, write_text
+from .store import RECOVERABLE, Session, Store, resolve_home, write_text
 from .stream import StreamingTranscriber, transcribe_streaming
 from .terminal import Console, Meter, ProgressBar, wait_for_enter
 from .transcribe import Settings, Transcriber, resolve_model
@@ -358,7 +358,7 @@ def cmd_recover(args: argparse.Namespace, console: Console) -> int:
     if args.session:
         sessions = [store.get(name) for name in args.session]
         for s in sessions:
-            if s.status not in RECOVERABLE or s.status in IN_PROGRESS:
+            if s.status not in RECOVERABLE:
                 raise VoiceprepError(f"session {s.id} is {s.status}: nothing to recover")
     else:
         sessions = store.recoverable()

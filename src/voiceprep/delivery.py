@@ -23,9 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .audio import SAMPLE_RATE, FloatArray, Int16Array, to_float
+from .audio import SAMPLE_RATE, FloatArray, Int16Array, as_float
 from .schema import Delivery, PaceWindow, Span, Word
-from .tokens import Token, from_words
+from .tokens import Token, from_words, sentences
 
 MONOTONE_ST = 2.0
 EXPRESSIVE_ST = 2.5
@@ -79,7 +79,7 @@ def pitch_frames(audio: FloatArray | Int16Array, offset_s: float = 0.0) -> Frame
     global _DETECTOR
     from swift_f0 import SwiftF0
 
-    floats = to_float(audio.view(np.int16)) if audio.dtype == np.int16 else np.asarray(audio, np.float32)
+    floats = as_float(audio)
     if len(floats) < SAMPLE_RATE // 10:
         return Frames.join([])
     with _DETECTOR_LOCK:
@@ -270,19 +270,10 @@ def pauses(tokens: list[Token], number_starts: set[float]) -> tuple[list[Span], 
     return boundary, mid, before_number
 
 
-def _sentences(tokens: list[Token]) -> list[list[Token]]:
-    out: list[list[Token]] = [[]]
-    for t in tokens:
-        out[-1].append(t)
-        if t.sentence_end:
-            out.append([])
-    return [s for s in out if s]
-
-
 def uptalk(frames: Frames, tokens: list[Token], number_starts: set[float]) -> list[Span]:
     """Statements whose last word rises UPTALK_ST or more above the rest of the sentence's end."""
     found = []
-    for sentence in _sentences(tokens):
+    for sentence in sentences(tokens):
         last = sentence[-1]
         if last.raw.rstrip("\"')").endswith("?") or last.end - sentence[0].start < 1.0:
             continue
@@ -306,6 +297,12 @@ def uptalk(frames: Frames, tokens: list[Token], number_starts: set[float]) -> li
     return found
 
 
+def _every(frames: Frames, values: npt.NDArray[np.float64], seconds: float) -> list[tuple[float, float]]:
+    """(time, value) pairs about every ``seconds``, for drawing."""
+    step = max(1, int(seconds / frames.hop))
+    return [(round(float(t), 2), round(float(v), 1)) for t, v in zip(frames.times[::step], values[::step], strict=True)]
+
+
 def measure(frames: Frames, words: list[Word], duration_s: float, number_starts: Iterable[float] = ()) -> Delivery:
     """Everything voiceprep says about how the answer sounded, from its frames and its words."""
     tokens = from_words(words)
@@ -325,7 +322,7 @@ def measure(frames: Frames, words: list[Word], duration_s: float, number_starts:
             if len(level) and float(np.median(level)) <= volume - QUIET_DB:
                 stretches.append((w.start, w.end + step / 4))
         quiet = [_span(tokens, s, e) for s, e in _merge(stretches) if e - s >= step]
-        for sentence in _sentences(tokens):
+        for sentence in sentences(tokens):
             if len(sentence) < 4:
                 continue
             last = frames.between(sentence[-1].start, sentence[-1].end)
@@ -334,6 +331,7 @@ def measure(frames: Frames, words: list[Word], duration_s: float, number_starts:
             if len(last_db) and len(rest_db) and np.median(last_db) <= np.median(rest_db) - TRAIL_DB:
                 trailing.append(_span(tokens, sentence[-1].start, sentence[-1].end))
     boundary, mid, before_number = pauses(tokens, numbers)
+    paces = pace_windows(words, duration_s)
     flat = [(s, e) for s, e, st in windows if st < MONOTONE_ST]
     return Delivery(
         pitch_median_hz=round(float(np.median(frames.hz[voiced])), 1) if voiced.any() else None,
@@ -345,31 +343,13 @@ def measure(frames: Frames, words: list[Word], duration_s: float, number_starts:
         volume_spread_db=round(float(np.std(speech_db)), 1) if len(speech_db) else None,
         quiet_spans=quiet,
         trailing_off=trailing,
-        pace_windows=pace_windows(words, duration_s),
-        rushed_spans=[
-            Span(text="", start=p.start, end=p.end) for p in pace_windows(words, duration_s) if p.wpm > RUSHED_WPM
-        ],
+        pace_windows=paces,
+        rushed_spans=[Span(text="", start=p.start, end=p.end) for p in paces if p.wpm > RUSHED_WPM],
         pauses_at_boundaries=len(boundary),
         pauses_mid_clause=mid,
         pauses_before_numbers=before_number,
         uptalk=uptalk(frames, tokens, numbers),
-        pitch_line=[
-            (round(float(t), 2), round(float(h), 1))
-            for t, h in zip(
-                frames.times[:: max(1, int(0.1 / frames.hop))], frames.hz[:: max(1, int(0.1 / frames.hop))], strict=True
-            )
-        ]
-        if len(frames.times)
-        else [],
-        loudness_line=[
-            (round(float(t), 2), round(float(d), 1))
-            for t, d in zip(
-                frames.times[:: max(1, int(0.25 / frames.hop))],
-                frames.db[:: max(1, int(0.25 / frames.hop))],
-                strict=True,
-            )
-        ]
-        if len(frames.times)
-        else [],
+        pitch_line=_every(frames, frames.hz, 0.1),
+        loudness_line=_every(frames, frames.db, 0.25),
         monotone_below_st=MONOTONE_ST,
     )

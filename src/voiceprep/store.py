@@ -47,8 +47,8 @@ class SessionMeta(BaseModel):
 
 # Statuses of a session some process is still working on; the others are final.
 IN_PROGRESS = {"recording", "recorded"}
-# Statuses whose take `voiceprep recover` can analyse in place.
-RECOVERABLE = {"recording", "recorded", "interrupted", "failed"}
+# Statuses (as ``Session.status`` shows them) whose take `voiceprep recover` can analyse in place.
+RECOVERABLE = {"interrupted", "failed"}
 
 
 def _process_alive(pid: int, since: str) -> bool:
@@ -240,4 +240,4 @@ class Store:
 
     def recoverable(self) -> list[Session]:
         """Sessions whose take was kept but never analysed, their process gone."""
-        return [s for s in self.sessions() if s.status in RECOVERABLE - IN_PROGRESS and s.answer_path.is_file()]
+        return [s for s in self.sessions() if s.status in RECOVERABLE and s.answer_path.is_file()]

@@ -24,6 +24,7 @@ from .transcribe import (
     Transcriber,
     chunk_spans,
     context_of,
+    done_future,
     is_filled_pause,
     merge_filled_pauses,
     speech_spans,
@@ -62,7 +63,6 @@ class StreamingTranscriber:
         # whole clips). So live, once FILLER_WINDOW_S of audio has been transcribed (or the
         # answer ends), the filler pass hears it again whole and its fillers replace the chunks'.
         self._live = plan is None
-        self._fillers_later = self._live
         self.joined = 0  # chunks joined to the one before them because the worker was behind
         self._filler_from = 0  # live: the filler pass has heard the audio before this sample
         self._on_words = on_words
@@ -139,7 +139,7 @@ class StreamingTranscriber:
         """
         with self._lock:
             blocks, position = self._blocks, self._kept_from
-            release = min(start, self._filler_from) if self._fillers_later else start
+            release = min(start, self._filler_from) if self._live else start
             while blocks and position + len(blocks[0]) <= release:
                 position += len(blocks[0])
                 blocks.popleft()
@@ -158,7 +158,7 @@ class StreamingTranscriber:
     def _transcribe(self, start: int, end: int, last: bool = False) -> None:
         transcriber = self._get_transcriber()
         began = time.perf_counter()
-        fillers_later = self._fillers_later and transcriber.settings.filler_pass
+        fillers_later = self._live and transcriber.settings.filler_pass
         if fillers_later and end - self._filler_from > self._max and start > self._filler_from:
             self._fill(transcriber, self._filler_from, start)  # the waiting audio and this chunk exceed one window
         final: tuple[int, Future[list[Word]] | None] | None = None
@@ -217,7 +217,7 @@ class StreamingTranscriber:
             return None
         audio = self._audio(start, end)
         if not speech_spans(audio):
-            return None if not last else _done([])
+            return None if not last else done_future([])
         return transcriber.prompted_pass_soon(audio, start / SAMPLE_RATE)
 
     def _fill_finish(self, start: int, end: int, prompted: list[Word] | None) -> None:
@@ -262,7 +262,7 @@ class StreamingTranscriber:
                     with self._lock:
                         self._working = False
                         self._lock.notify_all()
-            if self._fillers_later and self._filler_from < self._committed and not self._cancelled:
+            if self._live and self._filler_from < self._committed and not self._cancelled:
                 transcriber = self._get_transcriber()
                 if transcriber.settings.filler_pass:
                     began = time.perf_counter()
@@ -341,12 +341,6 @@ class StreamingTranscriber:
             transcribe_s=round(self._busy_s, 3),
             dropped_segments=self._dropped,
         )
-
-
-def _done(words: list[Word]) -> Future[list[Word]]:
-    future: Future[list[Word]] = Future()
-    future.set_result(words)
-    return future
 
 
 def _feed(

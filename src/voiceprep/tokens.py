@@ -113,3 +113,17 @@ def without_filled_pauses(tokens: list[Token]) -> list[Token]:
         elif out and not out[-1].sentence_end and not t.sentence_end:
             out[-1] = replace(out[-1], clause_end=t.clause_end and not t.raw.endswith(","))
     return out
+
+
+def sentences(tokens: list[Token]) -> list[list[Token]]:
+    """The tokens cut after each sentence's end; the words after the last one make a sentence too."""
+    out: list[list[Token]] = []
+    current: list[Token] = []
+    for t in tokens:
+        current.append(t)
+        if t.sentence_end:
+            out.append(current)
+            current = []
+    if current:
+        out.append(current)
+    return out

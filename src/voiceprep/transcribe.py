@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, FloatArray, Int16Array, to_float
+from .audio import SAMPLE_RATE, FloatArray, Int16Array, as_float
 from .errors import ModelError
 from .schema import ModelInfo, Transcript, Word
 from .tokens import FILLED_PAUSE, normalise
@@ -266,6 +266,13 @@ def one_malloc_arena() -> None:
         pass
 
 
+def done_future(words: list[Word]) -> Future[list[Word]]:
+    """A Future already holding ``words``: the answer to a decoding that was not deferred."""
+    future: Future[list[Word]] = Future()
+    future.set_result(words)
+    return future
+
+
 def faster_whisper_version() -> str:
     import faster_whisper
 
@@ -390,9 +397,7 @@ class Transcriber:
         """``prompted_pass`` started beside the caller's own decoding where a core is there for it."""
         prompt = self.settings.initial_prompt or FILLER_PROMPT
         if self._beside is None:
-            done: Future[list[Word]] = Future()
-            done.set_result(self._decode(audio, offset_s, prompt, False)[0])
-            return done
+            return done_future(self._decode(audio, offset_s, prompt, False)[0])
         return self._beside.submit(lambda: self._decode(audio, offset_s, prompt, False, self._prompted_model)[0])
 
     def _decode(
@@ -628,8 +633,7 @@ def speech_spans(audio: FloatArray | Int16Array) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for at in range(0, len(audio), window):
         piece = audio[at : at + window]
-        floats = to_float(piece.view(np.int16)) if piece.dtype == np.int16 else np.asarray(piece, dtype=np.float32)
-        found = get_speech_timestamps(floats, VadOptions(min_silence_duration_ms=300, speech_pad_ms=200))
+        found = get_speech_timestamps(as_float(piece), VadOptions(min_silence_duration_ms=300, speech_pad_ms=200))
         for s in found:
             start, end = at + int(s["start"]), at + int(s["end"])
             edge = int(0.3 * SAMPLE_RATE)

@@ -101,7 +101,7 @@ def test_a_short_answer_that_touches_every_point_is_told_to_go_deeper(library: L
         "I picked gradient boosting, evaluated it on a holdout month in shadow, and rolled back after drift."
     )
     report = analysis.analyze(words_from(text, step=0.35), q, "ml-engineer", duration_s=12, source="practice")
-    assert report.rubric_covered == len(report.rubric)
+    assert all(r.state != "missed" for r in report.rubric)
     short = next(h for h in report.hints if h.startswith("Short"))
     assert "Cover more of the points" not in short and "go deeper" in short
     missing = analysis.analyze(

@@ -1,5 +1,13 @@
-from helpers import toks
-from voiceprep.questions import Question
+from pathlib import Path
+
+import pytest
+
+from helpers import toks, words_from
+from voiceprep import analysis, rubric
+from voiceprep.evaluate import evaluate_rubric
+from voiceprep.html import format_html
+from voiceprep.questions import Library, Question
+from voiceprep.report import format_markdown, format_text
 from voiceprep.rubric import coverage, find_cue
 
 QUESTION = Question.model_validate(
@@ -40,3 +48,111 @@ def test_coverage_reports_evidence() -> None:
     assert results[0].evidence == ["distribution shift"]
     assert results[1].evidence == ["rollback"]
     assert results[2].evidence == []
+
+
+# ------------------------------------------------------------------ judging by meaning
+
+RUBRIC_SET = Path(__file__).parent / "data" / "rubric" / "answers.yaml"
+
+
+@pytest.fixture(scope="module")
+def questions():
+    return {q.id: q for _, q in Library.load(None).questions()}
+
+
+def states(question, text: str) -> dict[str, str]:
+    return {r.point_id: r.state for r in coverage(question, toks(text))}
+
+
+def test_whole_word_cues_match_inflections_not_other_words() -> None:
+    assert find_cue("product", ["production"]) is None
+    assert find_cue("product", ["products"]) == 0
+    assert find_cue("label", ["labelled"]) == 0
+    assert find_cue("route", ["router"]) == 0
+    assert find_cue("evaluat*", ["evaluation"]) == 0
+    assert find_cue("fine-tun*", ["fine-tuned"]) == 0
+
+
+def test_a_point_said_in_own_words_is_made(questions) -> None:
+    q = questions["prototype-to-production"]
+    said = states(
+        q,
+        "We replayed the previous quarter offline, then ran it silently next to the old checks for a month "
+        "before anyone relied on it.",
+    )
+    assert said["pre-launch-eval"] == "made"
+
+
+def test_naming_a_topic_only_touches_the_point(questions) -> None:
+    q = questions["prototype-to-production"]
+    results = {r.point_id: r for r in coverage(q, toks("I would evaluate it properly. Monitoring is important."))}
+    assert results["pre-launch-eval"].state == "touched"
+    assert results["pre-launch-eval"].why
+    assert all(r.state != "made" for r in results.values())
+
+
+def test_a_denied_point_is_not_made(questions) -> None:
+    q = questions["prototype-to-production"]
+    plain = states(q, "Our rule-based baseline missed most fraud, so a learned model was needed.")
+    denied = states(q, "We never had a rule-based baseline, we went straight to a neural network.")
+    assert plain["why-ml"] == "made"
+    assert denied["why-ml"] != "made"
+
+
+def test_a_hypothetical_makes_no_point_in_a_story_but_does_in_a_how_would_you(questions) -> None:
+    story = questions["prototype-to-production"]
+    hypo = "In general we'd hold out the last month and run the model in shadow mode before launch."
+    did = "We held out the last month and ran the model in shadow mode before launch."
+    assert states(story, did)["pre-launch-eval"] == "made"
+    result = next(r for r in coverage(story, toks(hypo)) if r.point_id == "pre-launch-eval")
+    assert result.state == "touched" and result.why == rubric.WHY_HYPOTHETICAL
+    how = questions["debug-degraded-model"]
+    assert (
+        states(how, "I would compare the feature distributions this week with the training data.")["input-drift"]
+        == "made"
+    )
+
+
+def test_the_sentence_that_made_the_point_is_kept_with_its_time(questions) -> None:
+    q = questions["reduce-inference-cost"]
+    text = "We moved the nightly reports to the batch API at half the price. Then we cached the system prompt."
+    report = analysis.analyze(words_from(text, step=0.4), q, "ml-engineer", duration_s=10, source="test")
+    caching = next(r for r in report.rubric if r.point_id == "caching")
+    assert caching.state == "made"
+    assert caching.sentence == "Then we cached the system prompt."
+    assert caching.at == pytest.approx(13 * 0.4)
+    assert report.rubric_method == rubric.METHOD
+    page = format_html(report)
+    assert f'data-at="{caching.at:.3f}"' in page and "Then we cached the system prompt." in page
+    assert "0:05" in format_text(report) and "“Then we cached the system prompt.”" in format_markdown(report)
+
+
+def test_reports_written_before_touched_existed_still_load() -> None:
+    from voiceprep.schema import RubricResult
+
+    old = RubricResult.model_validate({"point": "Data drift", "covered": True, "evidence": ["drift"]})
+    assert old.state == "made" and old.sentence is None
+
+
+def test_the_dev_set_scores_as_the_readme_says(questions) -> None:
+    """The labelled answers: the figures quoted in the README, within a point of rounding."""
+    result = evaluate_rubric(RUBRIC_SET, questions)
+    assert result.overall.answers >= 40 and len(result.by_question) >= 8
+    assert result.overall.rates.precision >= 0.80
+    assert result.overall.rates.recall >= 0.85
+    topic = next(g for g in result.by_style if g.name == "topic-only")
+    assert topic.made == 0  # answers that only name topics make no point
+    assert result.seconds_per_answer < 0.2
+    cues = evaluate_rubric(RUBRIC_SET, questions, method="cues")
+    assert cues.overall.rates.precision < result.overall.rates.precision
+
+
+def test_a_rubric_set_naming_an_unknown_point_is_refused(tmp_path, questions) -> None:
+    from voiceprep.errors import VoiceprepError
+
+    bad = tmp_path / "set.yaml"
+    bad.write_text(
+        "answers:\n  - {id: a, question: rag-at-scale, style: weak, text: 'We used pgvector.', made: [nope]}\n"
+    )
+    with pytest.raises(VoiceprepError, match="unknown points"):
+        evaluate_rubric(bad, questions)

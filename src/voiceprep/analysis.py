@@ -234,7 +234,7 @@ def coaching_hints(report: Report, question: Question) -> list[str]:
         ]
     if report.duration_s < target.low:
         # what to add depends on what is already there: a short answer can touch every point thinly
-        if all(r.covered for r in report.rubric):
+        if all(r.state != "missed" for r in report.rubric):
             more = "Every point is touched: go deeper on each (the figures, the trade-offs, what you would change)."
         else:
             more = "Cover more of the points a strong answer makes."
@@ -250,9 +250,14 @@ def coaching_hints(report: Report, question: Question) -> list[str]:
             "No measured outcome: give a figure with a before and after "
             "(latency, cost, accuracy, time saved), e.g. 'from 480 ms to 95 ms'."
         )
-    missed = [r.point for r in report.rubric if not r.covered]
+    missed = [r.point for r in report.rubric if r.state == "missed"]
     if missed:
         hints.append(f"Missed {len(missed)} of {len(report.rubric)} points; start with: {missed[0]}.")
+    touched = [r for r in report.rubric if r.state == "touched"]
+    if touched:
+        r = touched[0]
+        more = f" and {len(touched) - 1} more" if len(touched) > 1 else ""
+        hints.append(f"Touched, not made: {r.point}{more} ({r.why}).")
     if report.wpm is not None and report.wpm > report.target_wpm.high and report.speaking_s >= 15:
         hints.append(f"Fast: {report.wpm:.0f} words a minute. Slow down and let key figures land.")
     elif report.wpm is not None and report.wpm < report.target_wpm.low and report.speaking_s >= 15:
@@ -276,6 +281,8 @@ def coaching_hints(report: Report, question: Question) -> list[str]:
     if len(report.hedges) >= 2:
         sample = ", ".join(f"'{h.text}'" for h in report.hedges[:3])
         hints.append(f"Hedged {len(report.hedges)} times ({sample}): say what you did and what happened.")
+    elif question.is_story and any(r.why == rubric.WHY_HYPOTHETICAL for r in report.rubric):
+        hints.append("Told as what you would do ('in general we'd...'): a panel scores what you did.")
     p = report.pronouns
     if question.is_story and p.we >= 3 and p.i_share is not None and p.i_share < 0.35:
         hints.append(f"Mostly 'we' ({p.we} we, {p.i} I): make your own part clear.")
@@ -369,6 +376,7 @@ def analyze(
         star=star(tokens) if question.kind == "behavioural" else None,
         rubric=coverage,
         rubric_covered=sum(r.covered for r in coverage),
+        rubric_method=rubric.METHOD,
         target_duration_s=Range(low=question.target_seconds[0], high=question.target_seconds[1]),
         target_wpm=TARGET_WPM,
         wants_numbers=question.wants_numbers,

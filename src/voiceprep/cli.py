@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__, analysis
+from . import __version__, analysis, rubric
 from .audio import (
     SAMPLE_RATE,
     DevicePlayer,
@@ -54,6 +54,7 @@ from .report import (
     format_json,
     format_markdown,
     format_progress,
+    format_rubric_evaluation,
     format_table,
     format_text,
     format_text_analysis,
@@ -410,6 +411,10 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
     from .evaluate import evaluate_audio, evaluate_texts
 
     path = Path(args.manifest)
+    if path.suffix in (".yaml", ".yml"):
+        return _eval_rubric(args, path, console)
+    if args.method or args.spoken:
+        raise UsageError("--method and --spoken are for a rubric set (a .yaml file of labelled answers)")
     if path.is_dir() or path.suffix == ".json":
         files = sorted(path.glob("*.json")) if path.is_dir() else [path]
         files = [f for f in files if f.name != "manifest.json"]
@@ -444,6 +449,23 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
         print(result.model_dump_json(indent=2))
     else:
         console.say(format_audio_totals(result))
+    return 0
+
+
+def _eval_rubric(args: argparse.Namespace, path: Path, console: Console) -> int:
+    from .evaluate import evaluate_rubric
+
+    if not path.is_file():
+        raise VoiceprepError(f"{path}: no such rubric set")
+    library, pack_name = _library(args, resolve_home(args.home), console)
+    questions = {q.id: q for _, q in library.questions(pack_name)}
+    progress = None
+    if args.spoken and not args.json:
+        progress = lambda answer_id: console.say(f"  spoken and transcribed: {answer_id}")  # noqa: E731
+    result = evaluate_rubric(
+        path, questions, method=args.method or rubric.METHOD, spoken=args.spoken, model=args.model, on_answer=progress
+    )
+    print(result.model_dump_json(indent=2)) if args.json else console.say(format_rubric_evaluation(result))
     return 0
 
 
@@ -768,8 +790,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help=MODEL_HELP)
     p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
 
-    p = add("eval", cmd_eval, "Measure transcription, fillers and numbers against reference transcripts.")
-    p.add_argument("manifest", help="manifest.jsonl of audio clips, or transcript .json files (a file or folder)")
+    p = add("eval", cmd_eval, "Measure transcription, fillers, numbers and rubric coverage against labelled data.")
+    p.add_argument(
+        "manifest",
+        help="manifest.jsonl of audio clips, transcript .json files (a file or folder), or a rubric set .yaml",
+    )
     p.add_argument("--model", help=MODEL_HELP)
     p.add_argument("--limit", type=int, help="only the first N clips")
     p.add_argument(
@@ -789,6 +814,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--live", action="store_true", help="transcribe as practice does, while the answer is spoken")
     p.add_argument("--hotwords", metavar="TERMS", help="terms to bias the plain pass towards, to measure their effect")
+    p.add_argument(
+        "--method", choices=rubric.METHODS, help=f"rubric set only: how coverage is judged (default {rubric.METHOD})"
+    )
+    p.add_argument(
+        "--spoken", action="store_true", help="rubric set only: read each answer with eSpeak NG and transcribe it first"
+    )
+    p.add_argument("--pack", help="rubric set only: the pack its questions come from (default: every pack)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
 
     p = add("questions", cmd_questions, "List the question packs and their questions.")

@@ -12,16 +12,20 @@ from __future__ import annotations
 import json
 import re
 import resource
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import fillers as fillers_mod
 from . import numbers as numbers_mod
+from . import rubric as rubric_mod
 from .audio import SAMPLE_RATE, FloatArray, load_audio
 from .errors import VoiceprepError
+from .questions import Question
 from .schema import NumberMention, Transcript
 from .stream import transcribe_live, transcribe_streaming
 from .tokens import FILLED_PAUSE, Token, from_text, from_words
@@ -434,3 +438,187 @@ def evaluate_texts(paths: list[Path]) -> TextEvaluation:
             f1=None,
         ),
     )
+
+
+# ------------------------------------------------------------------ rubric coverage
+
+
+class RubricAnswer(BaseModel):
+    """One labelled answer of the rubric dev set: its text and the points a panel would give it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    question: str
+    style: str
+    text: str = Field(min_length=1)
+    made: list[str]
+
+
+class RubricSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answers: list[RubricAnswer] = Field(min_length=1)
+
+
+class RubricAnswerScore(BaseModel):
+    id: str
+    question: str
+    style: str
+    expected: list[str]
+    made: list[str]
+    touched: list[str]
+    seconds: float
+    transcript: str | None = None  # what Whisper heard, when the answer was spoken
+
+    @property
+    def false_made(self) -> list[str]:
+        return [p for p in self.made if p not in self.expected]
+
+    @property
+    def not_made(self) -> list[str]:
+        return [p for p in self.expected if p not in self.made]
+
+
+class RubricGroup(BaseModel):
+    name: str
+    answers: int
+    expected: int
+    made: int
+    correct: int
+    rates: Rates
+
+
+class RubricEvaluation(BaseModel):
+    set: str
+    method: str
+    spoken: bool
+    answers: list[RubricAnswerScore]
+    overall: RubricGroup
+    by_question: list[RubricGroup]
+    by_style: list[RubricGroup]
+    seconds_per_answer: float  # rubric judging alone, after the sentence model has loaded
+    load_seconds: float
+
+
+def load_rubric_set(path: Path, questions: dict[str, Question]) -> list[RubricAnswer]:
+    """Read a rubric dev set, checking every question id and point id against the packs."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        answers = RubricSet.model_validate(data).answers
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise VoiceprepError(f"{path}: cannot read the rubric set ({exc.__class__.__name__})") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise VoiceprepError(f"{path}: field {where}: {first['msg']}") from exc
+    for a in answers:
+        if a.question not in questions:
+            raise VoiceprepError(f"{path}: answer {a.id!r} is for an unknown question {a.question!r}")
+        keys = {p.key for p in questions[a.question].points}
+        unknown = [p for p in a.made if p not in keys]
+        if unknown:
+            raise VoiceprepError(f"{path}: answer {a.id!r} names unknown points {unknown} of {a.question!r}")
+    return answers
+
+
+def _group(name: str, scores: list[RubricAnswerScore]) -> RubricGroup:
+    expected = sum(len(s.expected) for s in scores)
+    made = sum(len(s.made) for s in scores)
+    correct = sum(len(set(s.made) & set(s.expected)) for s in scores)
+    return RubricGroup(
+        name=name,
+        answers=len(scores),
+        expected=expected,
+        made=made,
+        correct=correct,
+        rates=rates(correct, made, expected),
+    )
+
+
+def score_rubric(
+    answers: list[RubricAnswer],
+    questions: dict[str, Question],
+    method: rubric_mod.Method = rubric_mod.METHOD,
+    limits: rubric_mod.Thresholds = rubric_mod.THRESHOLDS,
+    transcripts: dict[str, list[Token]] | None = None,
+) -> list[RubricAnswerScore]:
+    """Each answer judged from its text, or from what Whisper heard when ``transcripts`` has it."""
+    out = []
+    for a in answers:
+        tokens = transcripts[a.id] if transcripts is not None else from_text(a.text)
+        started = time.perf_counter()
+        results = rubric_mod.coverage(questions[a.question], tokens, method=method, limits=limits)
+        seconds = time.perf_counter() - started
+        out.append(
+            RubricAnswerScore(
+                id=a.id,
+                question=a.question,
+                style=a.style,
+                expected=a.made,
+                made=[r.point_id or r.point for r in results if r.state == "made"],
+                touched=[r.point_id or r.point for r in results if r.state == "touched"],
+                seconds=round(seconds, 4),
+                transcript=" ".join(t.raw for t in tokens) if transcripts is not None else None,
+            )
+        )
+    return out
+
+
+def summarise_rubric(
+    name: str, method: str, spoken: bool, scores: list[RubricAnswerScore], load_seconds: float
+) -> RubricEvaluation:
+    order = list(dict.fromkeys(s.question for s in scores))
+    styles = list(dict.fromkeys(s.style for s in scores))
+    return RubricEvaluation(
+        set=name,
+        method=method,
+        spoken=spoken,
+        answers=scores,
+        overall=_group("all", scores),
+        by_question=[_group(q, [s for s in scores if s.question == q]) for q in order],
+        by_style=[_group(st, [s for s in scores if s.style == st]) for st in styles],
+        seconds_per_answer=round(sum(s.seconds for s in scores) / len(scores), 4),
+        load_seconds=round(load_seconds, 3),
+    )
+
+
+def spoken_transcripts(
+    answers: list[RubricAnswer], model: str | None, on_answer: Callable[[str], None] | None = None
+) -> dict[str, list[Token]]:
+    """Each answer read aloud by eSpeak NG and transcribed as ``voiceprep analyze`` would."""
+    import tempfile
+
+    from .speech import Speaker
+
+    speaker = Speaker()
+    transcriber = Transcriber(model)
+    out: dict[str, list[Token]] = {}
+    with tempfile.TemporaryDirectory(prefix="voiceprep-rubric-") as tmp:
+        for a in answers:
+            wav = speaker.render(a.text, Path(tmp) / f"{a.id}.wav")
+            out[a.id] = from_words(transcriber.transcribe(load_audio(wav)).words)
+            if on_answer is not None:
+                on_answer(a.id)
+    return out
+
+
+def evaluate_rubric(
+    path: Path,
+    questions: dict[str, Question],
+    method: rubric_mod.Method = rubric_mod.METHOD,
+    spoken: bool = False,
+    model: str | None = None,
+    on_answer: Callable[[str], None] | None = None,
+) -> RubricEvaluation:
+    """Score rubric coverage on a labelled dev set: precision and recall of the points made."""
+    answers = load_rubric_set(path, questions)
+    transcripts = spoken_transcripts(answers, model, on_answer) if spoken else None
+    started = time.perf_counter()
+    if method in ("meaning", "combined"):
+        from .embedding import shared_encoder
+
+        shared_encoder()
+    load_seconds = time.perf_counter() - started
+    scores = score_rubric(answers, questions, method, transcripts=transcripts)
+    return summarise_rubric(path.name, method, spoken, scores, load_seconds)

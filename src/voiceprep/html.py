@@ -15,7 +15,7 @@ from collections.abc import Callable
 from .analysis import clock
 from .numbers import describe
 from .progress import METRICS, Attempt, Comparison, Progress, Trend
-from .report import format_figure, format_when, headline_rows, word_mark
+from .report import RUBRIC_MARKS, format_figure, format_when, headline_rows, rubric_summary, short_sentence, word_mark
 from .schema import Delivery, Report
 
 LOW_CONFIDENCE = 0.5
@@ -52,6 +52,10 @@ audio { width: 100%; }
 ul.rubric { list-style: none; padding: 0; } ul.rubric li { margin: 4px 0; }
 .tick { display: inline-block; width: 1.3em; font-weight: 700; } .covered .tick { color: var(--measured); }
 .missed .tick { color: var(--pause); } .evidence { color: var(--muted); font-size: 13px; }
+.touched .tick { color: var(--filler); } .gap { color: var(--muted); font-size: 13px; }
+button.said { display: block; margin: 2px 0 6px 1.3em; padding: 0; border: 0; background: none; font: inherit;
+  font-size: 13px; color: var(--muted); text-align: left; cursor: pointer; }
+button.said:hover { color: inherit; text-decoration: underline; } .said .at { font-variant-numeric: tabular-nums; }
 table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid var(--line); border-radius: 10px; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); font-size: 14px; }
 th { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
@@ -63,6 +67,14 @@ svg text { font: 11px system-ui, sans-serif; fill: var(--muted); }
 
 SCRIPT = """
 (function () {
+  document.querySelectorAll('[data-at]').forEach(function (el) {
+    el.addEventListener('click', function () {
+      var audio = document.querySelector('[data-player] audio');
+      if (!audio) return;
+      audio.currentTime = parseFloat(el.dataset.at);
+      var p = audio.play(); if (p && p.catch) p.catch(function () {});
+    });
+  });
   document.querySelectorAll('[data-player]').forEach(function (box) {
     var audio = box.querySelector('audio');
     var words = Array.prototype.slice.call(box.querySelectorAll('.w'));
@@ -293,7 +305,7 @@ def _cards(report: Report) -> str:
         ("Numbers", str(len(report.numbers)), f"{measured} measured", report.quantified or not report.wants_numbers)
     )
     cards.append(("Long pauses", str(len(report.pauses)), f"{report.long_pause_s:.0f} s or more", not report.pauses))
-    cards.append(("Rubric", f"{report.rubric_covered}/{len(report.rubric)}", "points covered", None))
+    cards.append(("Rubric", f"{report.rubric_covered}/{len(report.rubric)}", "points made", None))
     voice = report.delivery
     if voice is not None and voice.pitch_spread_st is not None:
         verdict = "monotone" if voice.monotone else "expressive" if voice.expressive else "some variation"
@@ -320,9 +332,17 @@ def _player(report: Report, audio_url: str) -> str:
 def _rubric(report: Report) -> str:
     items = []
     for r in report.rubric:
-        cls, tick = ("covered", "✓") if r.covered else ("missed", "✗")
-        evidence = f' <span class="evidence">— {_e(", ".join(r.evidence))}</span>' if r.evidence else ""
-        items.append(f'<li class="{cls}"><span class="tick">{tick}</span>{_e(r.point)}{evidence}</li>')
+        cls = {"made": "covered", "touched": "touched", "missed": "missed"}[r.state]
+        why = f' <span class="gap">({_e(r.why)})</span>' if r.state == "touched" and r.why else ""
+        said = ""
+        if r.sentence and r.state != "missed":
+            at = r.at or 0.0
+            said = (
+                f'<button class="said" type="button" data-at="{at:.3f}" title="play from {clock(at)}">'
+                f'<span class="at">{clock(at)}</span> “{_e(short_sentence(r.sentence, 160))}”</button>'
+            )
+        tick = RUBRIC_MARKS[r.state]
+        items.append(f'<li class="{cls}"><span class="tick">{tick}</span>{_e(r.point)}{why}{said}</li>')
     return '<ul class="rubric">' + "".join(items) + "</ul>"
 
 
@@ -335,7 +355,7 @@ def format_html(report: Report, audio_url: str = "answer.wav") -> str:
         _cards(report),
         "<h2>Your answer</h2>",
         _player(report, audio_url),
-        f"<h2>Rubric: {report.rubric_covered} of {len(report.rubric)} points</h2>",
+        f"<h2>Rubric: {_e(rubric_summary(report.rubric))}</h2>",
         _rubric(report),
     ]
     if report.hints:

@@ -23,10 +23,35 @@ class Strict(BaseModel):
 
 
 class RubricPoint(Strict):
-    """One thing a strong answer covers, and the words that show it was said."""
+    """One thing a strong answer covers: what making it sounds like, and the words that show it was said.
 
+    ``description`` and ``examples`` are what the meaning of an answer's sentences is compared
+    with; ``cues`` are words or phrases that name the point (a cue ending in ``*`` matches any word
+    that starts with it, other cues match the word and its inflections).
+    """
+
+    id: str | None = Field(default=None, pattern=ID_PATTERN)
     point: str = Field(min_length=3)
+    description: str | None = Field(default=None, min_length=10)
+    examples: list[str] = Field(default_factory=list)
     cues: list[str] = Field(min_length=1)
+
+    @property
+    def key(self) -> str:
+        """The point's id, or its text made into one."""
+        return self.id or re.sub(r"[^a-z0-9]+", "-", self.point.lower()).strip("-")
+
+    @property
+    def references(self) -> list[str]:
+        """What an answer's sentence is compared with: the description and the example phrasings."""
+        return ([self.description] if self.description else []) + self.examples
+
+    @field_validator("examples")
+    @classmethod
+    def _examples_not_blank(cls, examples: list[str]) -> list[str]:
+        if any(len(e.strip()) < 10 for e in examples):
+            raise ValueError("each example must be a phrase of at least 10 characters")
+        return [e.strip() for e in examples]
 
     @field_validator("cues")
     @classmethod
@@ -51,6 +76,15 @@ class Question(Strict):
     def is_story(self) -> bool:
         """Whether the answer should be a story of the candidate's own work."""
         return self.story if self.story is not None else self.kind == "behavioural"
+
+    @field_validator("points")
+    @classmethod
+    def _unique_point_ids(cls, points: list[RubricPoint]) -> list[RubricPoint]:
+        keys = [p.key for p in points]
+        for key in keys:
+            if keys.count(key) > 1:
+                raise ValueError(f"point id {key!r} is used twice")
+        return points
 
     @field_validator("target_seconds")
     @classmethod

@@ -10,10 +10,18 @@ from typing import TYPE_CHECKING
 
 from .analysis import clock
 from .numbers import describe
-from .schema import Delivery, Report, Span, TextAnalysis, Word
+from .schema import Delivery, Report, RubricResult, Span, TextAnalysis, Word
 
 if TYPE_CHECKING:
-    from .evaluate import AudioEvaluation, ClipScore, Rates, SpeakerScores, TextEvaluation
+    from .evaluate import (
+        AudioEvaluation,
+        ClipScore,
+        Rates,
+        RubricEvaluation,
+        RubricGroup,
+        SpeakerScores,
+        TextEvaluation,
+    )
     from .progress import Comparison, Progress, Trend
 
 WIDTH = 88
@@ -196,10 +204,43 @@ def headline_rows(report: Report, style: Style = Style()) -> list[tuple[str, str
                 f"result {s.result_s:.0f} s",
             )
         )
-    rows.append(("Rubric", f"{report.rubric_covered} of {len(report.rubric)} points covered"))
+    rows.append(("Rubric", rubric_summary(report.rubric)))
     if report.delivery is not None:
         rows += delivery_rows(report.delivery, style)
     return rows
+
+
+def rubric_summary(results: list[RubricResult]) -> str:
+    """ "3 of 6 points made, 1 touched"."""
+    made = sum(r.state == "made" for r in results)
+    touched = sum(r.state == "touched" for r in results)
+    return f"{made} of {len(results)} points made" + (f", {touched} touched" if touched else "")
+
+
+RUBRIC_MARKS = {"made": "✓", "touched": "~", "missed": "✗"}
+SENTENCE_CHARS = 100
+
+
+def short_sentence(text: str, limit: int = SENTENCE_CHARS) -> str:
+    """The sentence as said, cut at a word before ``limit`` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def format_rubric(results: list[RubricResult], style: Style = Style(), timed: bool = True) -> list[str]:
+    """Each point with its mark, what was missing when only touched, and the sentence that made it."""
+    out = []
+    for r in results:
+        mark = RUBRIC_MARKS[r.state]
+        shown = {"made": style.good, "touched": style.warn, "missed": style.bad}[r.state](mark)
+        why = style.dim(f"  ({r.why})") if r.state == "touched" and r.why else ""
+        out.append(f"  {shown} {r.point}{why}")
+        if r.sentence and r.state != "missed":
+            at = f"{clock(r.at)}  " if timed and r.at is not None else ""
+            out.append(style.dim(f'      {at}"{short_sentence(r.sentence)}"'))
+    return out
 
 
 def delivery_rows(voice: Delivery, style: Style = Style()) -> list[tuple[str, str]]:
@@ -268,13 +309,8 @@ def format_text(report: Report, style: Style = Style(), saved_to: str | None = N
         style.bold("Transcript") + style.dim("  {filler}  [number]  ‖ long pause ‖"),
         format_transcript(report, style),
     ]
-    out += ["", style.bold("Rubric")]
-    for r in report.rubric:
-        if r.covered:
-            evidence = style.dim("  - " + ", ".join(f'"{e}"' for e in r.evidence[:3]))
-            out.append(f"  {style.good('✓')} {r.point}{evidence}")
-        else:
-            out.append(f"  {style.bad('✗')} {r.point}")
+    out += ["", style.bold("Rubric") + style.dim("  ✓ made  ~ touched  ✗ missed")]
+    out += format_rubric(report.rubric, style)
     if report.hints:
         out += ["", style.bold("Next time")]
         out += [f"  - {h}" for h in report.hints]
@@ -339,9 +375,16 @@ def format_markdown(report: Report) -> str:
     ]
     out.append(" ".join(parts) if parts else "(no speech)")
     out += ["", "## Rubric", ""]
+    out.append(rubric_summary(report.rubric) + ".")
+    out.append("")
     for r in report.rubric:
-        evidence = f" ({', '.join(r.evidence)})" if r.evidence else ""
-        out.append(f"- [{'x' if r.covered else ' '}] {r.point}{evidence}")
+        box = {"made": "x", "touched": "~", "missed": " "}[r.state]
+        why = f" ({r.why})" if r.state == "touched" and r.why else ""
+        said = ""
+        if r.sentence and r.state != "missed":
+            at = f"{clock(r.at)} " if r.at is not None else ""
+            said = f": {at}“{short_sentence(r.sentence)}”"
+        out.append(f"- [{box}] {r.point}{why}{said}")
     if report.hints:
         out += ["", "## Next time", ""] + [f"- {h}" for h in report.hints]
     if report.strong_answer:
@@ -385,10 +428,8 @@ def format_text_analysis(result: TextAnalysis, text: str, style: Style = Style()
     if result.hedges:
         out.append(f"  Hedging  {len(result.hedges)}: " + ", ".join(f'"{h.text}"' for h in result.hedges[:6]))
     if result.rubric is not None:
-        covered = sum(r.covered for r in result.rubric)
-        out.append(f"  Rubric   {covered} of {len(result.rubric)} points")
-        for r in result.rubric:
-            out.append(f"    {style.good('✓') if r.covered else style.bad('✗')} {r.point}")
+        out.append(f"  Rubric   {rubric_summary(result.rubric)}")
+        out += ["  " + line for line in format_rubric(result.rubric, style, timed=False)]
     return "\n".join(out)
 
 
@@ -468,6 +509,38 @@ def format_speaker_table(speakers: list[SpeakerScores]) -> str:
 
 def _ratio(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
+
+
+def format_rubric_evaluation(e: RubricEvaluation) -> str:
+    """Precision and recall of the points made, per question and per kind of answer."""
+
+    def rows(groups: list[RubricGroup]) -> list[list[str]]:
+        return [
+            [g.name, str(g.answers), str(g.expected), str(g.made), str(g.correct), _ratio(g.rates.precision),
+             _ratio(g.rates.recall)]
+            for g in groups
+        ]  # fmt: skip
+
+    headers = ["answers", "n", "points made (labels)", "judged made", "right", "precision", "recall"]
+    heard = "spoken by eSpeak NG and transcribed" if e.spoken else "typed text"
+    out = [
+        f"{e.set}: {e.overall.answers} answers, {heard}, method {e.method}",
+        "",
+        format_table(["question", *headers[1:]], rows(e.by_question)),
+        "",
+        format_table(["kind of answer", *headers[1:]], rows(e.by_style)),
+        "",
+        f"  all      precision {_ratio(e.overall.rates.precision)}  recall {_ratio(e.overall.rates.recall)}  "
+        f"({e.overall.correct} of {e.overall.expected} points found, "
+        f"{e.overall.made - e.overall.correct} given wrongly)",
+        f"  time     {1000 * e.seconds_per_answer:.0f} ms per answer, "
+        f"after {e.load_seconds:.2f} s loading the sentence model",
+    ]
+    wrong = [(a.id, "given", p) for a in e.answers for p in a.false_made]
+    wrong += [(a.id, "missed", p) for a in e.answers for p in a.not_made]
+    if wrong:
+        out += ["", "  misjudged: " + "; ".join(f"{i} {how} {p}" for i, how, p in sorted(wrong))]
+    return "\n".join(out)
 
 
 def format_text_evaluation(e: TextEvaluation) -> str:

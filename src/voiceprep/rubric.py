@@ -1,26 +1,90 @@
-"""Rubric coverage: which of a question's points the answer touched, and the words that showed it."""
+"""Rubric coverage: which of a question's points the answer made, which it only touched, and where.
+
+A point is *made* when one stretch of the answer says it: its meaning is close to the point's
+description or example phrasings (sentence embeddings, ``embedding.Encoder``), or moderately
+close while also naming one of the point's cue words. Naming a cue alone only *touches* a point
+("I would evaluate it properly"), and so does a sentence that denies it ("we never had a
+baseline") or, in a story of one's own work, tells it as a hypothetical ("in general we'd...").
+
+The thresholds were chosen on the labelled dev set in ``tests/data/rubric/`` and are checked by
+``voiceprep eval tests/data/rubric/answers.yaml``; ``benchmarks/rubric_methods.py`` compares the
+methods, with the thresholds also chosen leaving each question out.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
-from .questions import Question
+import numpy as np
+
+from .questions import Question, RubricPoint
 from .schema import RubricResult
-from .tokens import Token
+from .tokens import Token, sentences, without_filled_pauses
+
+Method = Literal["cues", "rules", "meaning", "combined"]
+METHODS: tuple[Method, ...] = ("cues", "rules", "meaning", "combined")
+METHOD: Method = "combined"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Similarities (cosine, all-MiniLM-L6-v2) at which a stretch of the answer makes a point."""
+
+    alone: float = 0.45  # meaning alone
+    with_cue: float = 0.36  # meaning together with one of the point's cue words
+    touch: float = 0.36  # close enough to say the point was touched
+    margin: float = 0.07  # a stretch makes only the points it is nearly closest to: within this of its best
+
+
+THRESHOLDS = Thresholds()
+
+WHY_DENIED = "said as something that did not happen"
+WHY_TOPIC = "named as a topic: say what you did about it"
+WHY_HYPOTHETICAL = "told as what you would do, not what you did"
+WHY_NAMED = "named, not explained: say what you did and why"
 
 _SPLIT = re.compile(r"[\s/-]+")
+# A run-on spoken sentence is cut into windows so one point's words are not diluted by the rest.
+WINDOW_WORDS = 24
+LONG_SENTENCE_WORDS = 36
+
+_NEGATION = {
+    "not", "no", "never", "nobody", "none", "nothing", "neither", "nor", "without", "hardly",
+}  # fmt: skip
+_SUBJECTS = {"i", "we", "there", "they", "our", "my"}
+_ADVERBS = {"really", "actually", "honestly", "even", "ever", "just", "yet", "properly", "formally"}
+_HYPOTHETICAL = re.compile(
+    r"^(in general|generally|typically|ideally|normally|usually you|you'd|you would|you should|you need|"
+    r"you have to|you must|you always|one should|i think|i guess|i suppose)\b"
+    r"|\b(i|we|you)('d| would| should| could| might)\b"
+)
 
 
 def _cue_words(cue: str) -> list[str]:
     return [w for w in _SPLIT.split(cue.lower()) if w]
 
 
+def _inflections(word: str) -> set[str]:
+    """The word and its regular inflections: retrain -> retrained, label -> labelled, route -> router."""
+    forms = {word, word + "s", word + "es", word + "'s", word + "ed", word + "ing", word + "er", word + "ers"}
+    if word.endswith("e"):
+        forms |= {word + "d", word + "r", word + "rs", word[:-1] + "ing", word[:-1] + "ion", word[:-1] + "ions"}
+    if word.endswith("y") and len(word) > 2:
+        forms |= {word[:-1] + "ies", word[:-1] + "ied"}
+    if len(word) >= 3 and word[-1] not in "aeiouwxy":
+        forms |= {word + word[-1] + "ed", word + word[-1] + "ing", word + word[-1] + "er"}
+    return forms
+
+
 def _word_matches(cue_word: str, word: str) -> bool:
-    # Short cue words must match exactly ("ui" must not match "uint"); longer ones also
-    # match inflections ("retrain" matches "retraining", "evaluat" matches "evaluation").
-    if len(cue_word) <= 3:
-        return word == cue_word or word == cue_word + "s"
-    return word.startswith(cue_word)
+    if cue_word.endswith("*"):
+        stem = cue_word[:-1]
+        return word.startswith(stem) and (len(stem) >= 3 or word == stem)
+    # a whole-word cue matches its inflections only: "product" must not match "production"
+    return word in _inflections(cue_word)
 
 
 def find_cue(cue: str, words: list[str]) -> int | None:
@@ -35,18 +99,211 @@ def find_cue(cue: str, words: list[str]) -> int | None:
     return None
 
 
-def coverage(question: Question, tokens: list[Token]) -> list[RubricResult]:
-    """Each rubric point with whether a cue for it was said, and which ones."""
-    words = [t.norm for t in tokens]
-    results = []
-    for point in question.points:
-        evidence: list[str] = []
-        for cue in point.cues:
-            at = find_cue(cue, words)
-            if at is not None:
-                length = max(1, len(_cue_words(cue)))
-                said = " ".join(words[at : at + length])
-                if said not in evidence:
-                    evidence.append(said)
-        results.append(RubricResult(point=point.point, covered=bool(evidence), evidence=evidence))
-    return results
+@dataclass(frozen=True)
+class Stretch:
+    """A sentence of the answer, or a window of a long one, with how it was said."""
+
+    tokens: tuple[Token, ...]
+    denied: bool  # "we never had...", "there was no..."
+    hypothetical: bool  # "in general we'd...", "I would probably..."
+    topic_only: bool = False  # "Monitoring is key."
+
+    @property
+    def words(self) -> list[str]:
+        return [t.norm for t in self.tokens]
+
+    @property
+    def text(self) -> str:
+        return " ".join(t.raw.strip() for t in self.tokens)
+
+    @property
+    def start(self) -> float:
+        return self.tokens[0].start
+
+
+def _denied(words: list[str]) -> bool:
+    """Whether the stretch opens by saying the speaker (or anyone) did not do or have something."""
+    head = words[:10]
+    for k, w in enumerate(head):
+        if w not in _SUBJECTS:
+            continue
+        for nxt in head[k + 1 : k + 5]:
+            if nxt in _ADVERBS or nxt in {"was", "were", "is", "are", "had", "have", "did", "do", "could"}:
+                continue
+            return nxt in _NEGATION or nxt.endswith("n't")
+    return False
+
+
+# Words that carry no content of their own: a stretch made of little else only names a topic.
+_FUNCTION_WORDS_TEXT = (
+    "a an the and or but so of to in on at for with by from as is are was were be been being it its this "
+    "that these those there here i we you they he she my our your their me us them do does did have has "
+    "had will would could should can may might must also very really just quite always often lot lots "
+    "much many more most some any all one thing things important key crucial essential critical matter "
+    "matters big topic area areas another obviously course well think need needs about what how which if "
+    "then"
+)
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
+_TOPIC_ONLY = re.compile(
+    r"\b(is|are) (also |really |very |so |always |obviously |of course )?(important|key|crucial|essential|critical"
+    r"|a (big )?(topic|thing|concern|consideration)|everything|one area|another area|another)\b"
+    r"|\b(matters?|depends)( (a lot|too|as well|on the situation))?$"
+    r"|^there are (a lot of |lots of |many |some )?(\w+ )?(considerations|techniques|issues|trade-offs|tradeoffs"
+    r"|fairness metrics|legal issues|metrics)$"
+)
+
+
+def _topic_only(words: list[str]) -> bool:
+    """Whether the stretch only names a topic: "Drift is a big topic.", "Feedback is important."."""
+    content = [w for w in words if w not in _FUNCTION_WORDS and not w.isdigit()]
+    return len(content) < 3 or _TOPIC_ONLY.search(" ".join(words)) is not None
+
+
+def _hypothetical(words: list[str]) -> bool:
+    return _HYPOTHETICAL.search(" ".join(words[:12])) is not None
+
+
+MIN_CLAUSE_WORDS = 3
+
+
+def _clauses(sentence: list[Token]) -> list[list[Token]]:
+    out: list[list[Token]] = [[]]
+    for t in sentence:
+        if t.clause_start and out[-1]:
+            out.append([])
+        out[-1].append(t)
+    return out
+
+
+def stretches(tokens: list[Token]) -> list[Stretch]:
+    """The answer's sentences, long ones cut into overlapping windows, and their clauses, each with its stance."""
+    out: list[Stretch] = []
+    for sentence in sentences(without_filled_pauses(tokens)):
+        words = [t.norm for t in sentence]
+        denied, hypothetical, topic = _denied(words), _hypothetical(words), _topic_only(words)
+        if len(sentence) <= LONG_SENTENCE_WORDS:
+            pieces = [sentence]
+        else:
+            step = WINDOW_WORDS // 2
+            pieces = [sentence[i : i + WINDOW_WORDS] for i in range(0, len(sentence) - step, step)]
+        # and each clause on its own: a spoken sentence often makes several points, one per clause
+        clauses = _clauses(sentence)
+        if len(clauses) > 1:
+            pieces += [c for c in clauses if len(c) >= MIN_CLAUSE_WORDS]
+        for piece in pieces:
+            piece_words = [t.norm for t in piece]
+            # a piece keeps its sentence's stance, and adds any of its own ("..., but we never had")
+            out.append(
+                Stretch(
+                    tuple(piece),
+                    denied or _denied(piece_words),
+                    hypothetical or _hypothetical(piece_words),
+                    topic or _TOPIC_ONLY.search(" ".join(piece_words)) is not None,
+                )
+            )
+    return out
+
+
+def _cues_in(point: RubricPoint, words: list[str]) -> list[str]:
+    found: list[str] = []
+    for cue in point.cues:
+        at = find_cue(cue, words)
+        if at is not None:
+            said = " ".join(words[at : at + max(1, len(_cue_words(cue)))])
+            if said not in found:
+                found.append(said)
+    return found
+
+
+def similarities(points: Sequence[RubricPoint], parts: Sequence[Stretch]) -> np.ndarray:
+    """Cosine similarity of each stretch (rows) to each point (columns): the best of its references."""
+    from .embedding import shared_encoder
+
+    encoder = shared_encoder()
+    out = np.zeros((len(parts), len(points)), dtype=np.float32)
+    if not parts:
+        return out
+    vectors = encoder.encode([p.text for p in parts])
+    for j, point in enumerate(points):
+        if point.references:
+            out[:, j] = (vectors @ encoder.encode_cached(point.references).T).max(axis=1)
+    return out
+
+
+def _judge(
+    point: RubricPoint,
+    parts: list[Stretch],
+    sims: np.ndarray | None,
+    best_of: np.ndarray | None,
+    story: bool,
+    method: Method,
+    limits: Thresholds,
+) -> RubricResult:
+    """One point's verdict from the stretches' cues, similarities and stances."""
+    best: tuple[float, int, str] | None = None  # (strength, stretch, status)
+    reasons: list[str] = []
+    all_cues: list[str] = []
+    for k, part in enumerate(parts):
+        cues = _cues_in(point, part.words)
+        all_cues += [c for c in cues if c not in all_cues]
+        sim = float(sims[k]) if sims is not None else 0.0
+        if method == "cues":
+            strong = bool(cues)
+        elif method == "rules" or not point.references:
+            # a point with no description or examples (a user's own pack) is judged by its cues
+            strong = bool(cues)
+        elif method == "meaning":
+            strong = sim >= limits.alone
+        else:
+            strong = sim >= limits.alone or (bool(cues) and sim >= limits.with_cue)
+        if strong and best_of is not None and point.references and sim < best_of[k] - limits.margin:
+            strong = False  # the stretch says another of the question's points, not this one
+        blocked = method != "cues" and (part.denied or part.topic_only or (story and part.hypothetical))
+        if strong and not blocked:
+            status, strength = "made", 2.0 + sim
+        elif strong or cues or (sims is not None and sim >= limits.touch):
+            status, strength = "touched", 1.0 + sim
+            if strong and part.denied:
+                reasons.append(WHY_DENIED)
+            elif strong and part.topic_only:
+                reasons.append(WHY_TOPIC)
+            elif strong:
+                reasons.append(WHY_HYPOTHETICAL)
+        else:
+            continue
+        if best is None or strength > best[0]:
+            best = (strength, k, status)
+    if best is None:
+        return RubricResult(point=point.point, point_id=point.key, covered=False, status="missed")
+    _, k, status = best
+    part = parts[k]
+    why = None
+    if status == "touched":
+        why = reasons[0] if reasons else WHY_NAMED
+    return RubricResult(
+        point=point.point,
+        point_id=point.key,
+        covered=status == "made",
+        status="made" if status == "made" else "touched",
+        evidence=_cues_in(point, part.words) or all_cues[:3],
+        sentence=part.text,
+        at=round(part.start, 3),
+        score=round(float(sims[k]), 3) if sims is not None else None,
+        why=why,
+    )
+
+
+def coverage(
+    question: Question,
+    tokens: list[Token],
+    method: Method = METHOD,
+    limits: Thresholds = THRESHOLDS,
+) -> list[RubricResult]:
+    """Each rubric point with whether the answer made it, touched it or missed it, and where."""
+    parts = stretches(tokens)
+    sims = similarities(question.points, parts) if method in ("meaning", "combined") and parts else None
+    best_of = sims.max(axis=1) if sims is not None else None
+    return [
+        _judge(point, parts, sims[:, j] if sims is not None else None, best_of, question.is_story, method, limits)
+        for j, point in enumerate(question.points)
+    ]

@@ -100,10 +100,32 @@ class Pause(Record):
     duration_s: float
 
 
+RubricStatus = Literal["made", "touched", "missed"]
+
+
 class RubricResult(Record):
+    """One rubric point: made (a panel would give it), touched (named, not made) or missed.
+
+    ``sentence`` and ``at`` are the part of the answer that made the point, or touched it when it
+    was not made; ``evidence`` the cue words said in it; ``score`` its similarity in meaning to the
+    point's description and examples; ``why`` what was missing when the point was only touched.
+    """
+
     point: str
-    covered: bool
+    covered: bool  # the point was made; kept for reports written before "touched" existed
     evidence: list[str] = Field(default_factory=list)
+    point_id: str | None = None
+    status: RubricStatus | None = None
+    sentence: str | None = None
+    at: float | None = None
+    score: float | None = None
+    why: str | None = None
+
+    @property
+    def state(self) -> RubricStatus:
+        if self.status is not None:
+            return self.status
+        return "made" if self.covered else "missed"
 
 
 class Pronouns(Record):
@@ -191,6 +213,7 @@ class Report(Record):
     star: StarBreakdown | None
     rubric: list[RubricResult]
     rubric_covered: int
+    rubric_method: str | None = None  # how coverage was judged (rubric.METHOD), None before it was recorded
     target_duration_s: Range
     target_wpm: Range
     wants_numbers: bool

@@ -1,0 +1,90 @@
+"""Compare the ways of judging rubric coverage on the labelled dev set, and check the thresholds.
+
+    python benchmarks/rubric_methods.py [--set tests/data/rubric/answers.yaml]
+
+Prints, per method, precision and recall of the points made and the time per answer. For the
+combined method it also chooses the two thresholds by grid search leaving each question out in
+turn and scores the held-out question with them: a figure for answers the thresholds never saw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import platform
+from pathlib import Path
+
+import numpy as np
+
+from voiceprep import rubric
+from voiceprep.evaluate import load_rubric_set, rates, score_rubric, summarise_rubric
+from voiceprep.questions import builtin_packs_dir, load_pack
+
+GRID_ALONE = np.round(np.arange(0.37, 0.61, 0.02), 2)
+GRID_CUE = np.round(np.arange(0.26, 0.50, 0.02), 2)
+GRID_MARGIN = (0.03, 0.07, 0.15)
+
+
+def counts(scores: list) -> tuple[int, int, int]:
+    correct = sum(len(set(s.made) & set(s.expected)) for s in scores)
+    return correct, sum(len(s.made) for s in scores), sum(len(s.expected) for s in scores)
+
+
+def f1(c: tuple[int, int, int]) -> float:
+    tp, found, expected = c
+    return 2 * tp / (found + expected) if found + expected else 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", default="tests/data/rubric/answers.yaml")
+    args = parser.parse_args()
+    packs = [load_pack(f) for f in sorted(builtin_packs_dir().glob("*.yaml"))]
+    questions = {q.id: q for pack in packs for q in pack.questions}
+    answers = load_rubric_set(Path(args.set), questions)
+    print(f"{len(answers)} answers, {len({a.question for a in answers})} questions; {platform.node()}")
+    print(f"{'method':<10} {'precision':>9} {'recall':>7} {'F1':>5} {'ms/answer':>9}")
+    for method in rubric.METHODS:
+        summary = summarise_rubric(args.set, method, False, score_rubric(answers, questions, method), 0.0)
+        r = summary.overall.rates
+        print(f"{method:<10} {r.precision:>9} {r.recall:>7} {r.f1:>5} {1000 * summary.seconds_per_answer:>9.1f}")
+
+    # leave one question out: thresholds chosen on the other questions, scored on this one.
+    # The similarities do not depend on the thresholds: work them out once per answer.
+    memo: dict[tuple[str, ...], np.ndarray] = {}
+    plain = rubric.similarities
+
+    def remembered(points, parts):  # type: ignore[no-untyped-def]
+        key = tuple(p.key for p in points) + tuple(p.text for p in parts)
+        if key not in memo:
+            memo[key] = plain(points, parts)
+        return memo[key]
+
+    rubric.similarities = remembered  # type: ignore[assignment]
+    by_limits = {}
+    for alone, cue, margin in itertools.product(GRID_ALONE, GRID_CUE, GRID_MARGIN):
+        limits = rubric.Thresholds(alone=float(alone), with_cue=float(cue), touch=float(cue), margin=margin)
+        by_limits[(alone, cue, margin)] = score_rubric(answers, questions, "combined", limits)
+    held_out = []
+    chosen = []
+    for qid in dict.fromkeys(a.question for a in answers):
+        best = max(by_limits, key=lambda k: f1(counts([s for s in by_limits[k] if s.question != qid])))
+        chosen.append(best)
+        held_out += [s for s in by_limits[best] if s.question == qid]
+    tp, found, expected = counts(held_out)
+    r = rates(tp, found, expected)
+    alone = [c[0] for c in chosen]
+    cue = [c[1] for c in chosen]
+    margins = [c[2] for c in chosen]
+    spread = f"alone {min(alone)}-{max(alone)}, with cue {min(cue)}-{max(cue)}, margin {min(margins)}-{max(margins)}"
+    print(
+        "combined, thresholds chosen leaving each question out: "
+        f"precision {r.precision} recall {r.recall} F1 {r.f1} ({spread})"
+    )
+    best_all = max(by_limits, key=lambda k: f1(counts(by_limits[k])))
+    print(f"best on the whole set: alone {best_all[0]}, with cue {best_all[1]}, margin {best_all[2]}")
+    print(f"in use: {rubric.THRESHOLDS}")
+
+
+if __name__ == "__main__":
+    main()

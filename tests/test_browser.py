@@ -102,6 +102,18 @@ def test_click_seek_highlight_and_no_network(browser, report_page: Path) -> None
     duration = float(timeline.get_attribute("data-duration"))
     assert duration * 0.15 <= audio_time(browser) <= duration * 0.4
 
+    # the sentence that made a rubric point plays the answer from that sentence
+    browser.execute_script("document.querySelector('audio').pause()")
+    said = browser.find_elements(By.CSS_SELECTOR, "button.said[data-at]")
+    assert said, "no rubric point shows the sentence that made it"
+    last = max(said, key=lambda el: float(el.get_attribute("data-at")))
+    at = float(last.get_attribute("data-at"))
+    assert at > 1.0
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", last)
+    last.click()
+    assert at - 0.05 <= audio_time(browser) <= at + 1.0
+    assert not browser.execute_script("return document.querySelector('audio').paused")
+
     browser.save_screenshot(str(report_page.parent / "screenshot.png"))
 
     # nothing was fetched but the page and its audio file

@@ -21,21 +21,16 @@ from . import __version__, analysis, rubric
 from .audio import (
     SAMPLE_RATE,
     DevicePlayer,
-    DeviceRecorder,
     StopRules,
-    Take,
     WavStreamWriter,
     check_input,
     list_devices,
     load_samples,
     parse_device,
     read_wav,
-    to_float,
 )
-from .delivery import Frames, PitchTracker, frames_of
+from .delivery import frames_of
 from .errors import (
-    DeviceError,
-    Interrupted,
     NoSpeechError,
     SpeechError,
     StorageError,
@@ -54,7 +49,9 @@ from .report import (
     format_json,
     format_markdown,
     format_progress,
+    format_question_card,
     format_rubric_evaluation,
+    format_scorecard,
     format_table,
     format_text,
     format_text_analysis,
@@ -62,20 +59,13 @@ from .report import (
     to_json,
     word_mark,
 )
-from .schema import Report, Transcript, Word
+from .rounds import ModelLoader, RoundSetup, analyse_session, interrupted, record_and_analyse, say
+from .schema import Report
+from .speech import VOICES
 from .store import RECOVERABLE, Session, Store, resolve_home, write_text
-from .stream import StreamingTranscriber, transcribe_streaming
-from .terminal import Console, Meter, ProgressBar, wait_for_enter
-from .transcribe import Settings, Transcriber, resolve_model
-
-STOP_REASONS = {
-    "enter": "you pressed Enter",
-    "silence": "silence once you had finished",
-    "max_seconds": "the time limit was reached",
-    "interrupt": "stopped with Ctrl-C",
-    "no_speech": "no speech was heard",
-}
-
+from .stream import transcribe_streaming
+from .terminal import Console, ProgressBar
+from .transcribe import Settings, resolve_model
 
 # ---------------------------------------------------------------- helpers
 
@@ -118,71 +108,6 @@ def _choose_question(library: Library, pack: str | None, qid: str | None, store:
 LONG_FILE_S = 600
 
 
-class ModelLoader:
-    """Loads the model on a background thread while the question is spoken and answered."""
-
-    def __init__(self, model: str | None, settings: Settings | None = None):
-        resolve_model(model)  # an unknown model is refused now, before any audio is touched
-        self._model = model
-        self._settings = settings
-        self._result: Transcriber | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._load, name="model-loader", daemon=True)
-        self._thread.start()
-
-    def _load(self) -> None:
-        try:
-            self._result = Transcriber(self._model, self._settings)
-        except BaseException as exc:  # re-raised on the main thread by get()
-            self._error = exc
-
-    def get(self) -> Transcriber:
-        try:
-            self._thread.join()
-        except KeyboardInterrupt:
-            # CTranslate2 is loading on the other thread: exiting under it aborts the process
-            while self._thread.is_alive():
-                with contextlib.suppress(KeyboardInterrupt):
-                    self._thread.join(0.1)
-            raise
-        if self._error is not None:
-            raise self._error
-        assert self._result is not None
-        return self._result
-
-
-def _analyse_session(
-    session: Session,
-    transcript: Transcript,
-    pack: Pack,
-    question: Question,
-    duration_s: float,
-    source: str,
-    frames: Frames | None = None,
-) -> Report:
-    report = analysis.analyze(
-        transcript.words,
-        question,
-        pack.pack,
-        duration_s=duration_s,
-        source=source,
-        model=transcript.model,
-        created_at=session.meta.created_at,
-        frames=frames,
-    )
-    try:
-        session.save_transcript(transcript)
-        session.save_report(report, format_markdown(report), format_html(report, session.answer_path.name))
-        status = "too_short" if report.too_short else "analysed" if report.word_count else "no_speech"
-        session.update(status=status)
-    except StorageError as exc:
-        raise StorageError(
-            f"{exc}; the answer is kept in {session.answer_path} "
-            f"(free some space, then: voiceprep recover {session.id})"
-        ) from None
-    return report
-
-
 def _show_report(console: Console, args: argparse.Namespace, report: Report, session: Session | None) -> None:
     if getattr(args, "json", False):
         print(format_json(report), flush=True)
@@ -207,8 +132,17 @@ def cmd_practice(args: argparse.Namespace, console: Console) -> int:
     store = Store(home)
     library, pack_name = _library(args, home, console)
     pack, question = _choose_question(library, pack_name, args.question, store)
-    input_device = parse_device(args.input_device)
-    check_input(input_device)
+    session, report = _practice_round(args, console, store, pack, question)
+    _show_report(console, args, report, session)
+    return 0
+
+
+def _practice_round(
+    args: argparse.Namespace, console: Console, store: Store, pack: Pack, question: Question
+) -> tuple[Session, Report]:
+    """Ask one question aloud, record and analyse the answer: ``practice`` and ``retry``."""
+    setup = _round_setup(args)
+    render = _voice(args, console)
     loader = ModelLoader(args.model)  # loads while the question is spoken
 
     console.say(console.style.bold(f"Question ({pack.pack}/{question.id}, {question.kind}):"))
@@ -216,82 +150,113 @@ def cmd_practice(args: argparse.Namespace, console: Console) -> int:
     low, high = question.target_seconds
     console.say(console.style.dim(f"  Aim for {analysis.clock(low)}-{analysis.clock(high)}."))
     session = store.create(question.id, pack.pack, "practice")
-
-    if not args.no_speak:
-        try:
-            from .speech import Speaker
-
-            Speaker().render(question.text, session.question_audio_path)
-            samples, rate = read_wav(session.question_audio_path)
-            DevicePlayer(parse_device(args.output_device)).play(samples, rate)
-        except (SpeechError, DeviceError) as exc:
-            console.note(f"voiceprep: the question is not spoken aloud: {exc}")
-
-    rules = StopRules(
-        max_seconds=args.max_seconds, silence_seconds=args.silence_seconds, start_timeout=args.start_timeout
+    say(question.text, session.question_audio_path, setup, console, render)
+    report = record_and_analyse(
+        console,
+        setup,
+        session,
+        loader,
+        pack,
+        question,
+        on_ready=lambda s: console.note(f"Feedback ready {s:.1f} s after the answer ended."),
     )
-    interactive = sys.stdin.isatty()
-    stop = threading.Event()
-    if interactive:
-        threading.Thread(target=wait_for_enter, args=(stop,), daemon=True).start()
-        how = "press Enter when you have finished"
+    return session, report
+
+
+def _voice(args: argparse.Namespace, console: Console) -> Callable[[str, Path], Path] | None:
+    """The interviewer's voice (``--voice``): Piper where installed, else eSpeak NG."""
+    if args.no_speak:
+        return None
+    from .speech import voice
+
+    try:
+        return voice(args.voice).render
+    except SpeechError as exc:
+        console.note(f"voiceprep: {exc}; eSpeak NG speaks instead")
+        return voice("espeak").render
+
+
+def cmd_interview(args: argparse.Namespace, console: Console) -> int:
+    from . import interview as iv
+
+    home = resolve_home(args.home)
+    store = Store(home)
+    library, pack_name = _library(args, home, console)
+    if args.questions is not None and args.questions < 1:
+        raise UsageError(f"--questions takes a number of questions, 1 or more (not {args.questions})")
+    if args.resume:
+        current = iv.find(home, None if args.resume is True else args.resume)
+        if current.meta.status == "finished":
+            raise VoiceprepError(f"interview {current.id} is finished; start a new one with: voiceprep interview")
+        console.note(f"Resuming interview {current.id}.")
     else:
-        how = f"ends after {rules.silence_seconds:g} s of silence or at {analysis.clock(rules.max_seconds)}"
-    console.note(f"Recording: {how} (Ctrl-C also stops and keeps the take).")
-    meter = Meter(sys.stderr, rules.max_seconds, "Enter to stop") if sys.stderr.isatty() else None
-
-    def show_words(words: list[Word]) -> None:
-        text = "  … " + " ".join(w.text for w in words)
-        if meter is not None:
-            meter.above(text)
-        else:
-            console.note(text)
-
-    # Chunks are transcribed while the answer goes on, so only its end is left afterwards.
-    stream = StreamingTranscriber(loader.get, on_words=show_words if args.live else None)
-    voice = PitchTracker()  # pitch and loudness, measured as the answer comes in too
-    recorder = DeviceRecorder(device=input_device)
+        pack = library.pack(pack_name) if pack_name else library.packs[0]
+        questions = [q for p, q in library.questions(pack.pack)]
+        planned = iv.plan(questions, iv.question_history(store), args.questions or iv.DEFAULT_QUESTIONS)
+        current = iv.create(home, pack.pack, planned, args.feedback)
+        console.note(f"Interview {current.id}: {len(planned)} questions, saved in {current.path}")
+    setup = _round_setup(args)
+    render = _voice(args, console) or (lambda text, path: path)
+    loader = ModelLoader(args.model)
+    show_each = None
+    if current.meta.feedback == "each" and not args.json:
+        show_each = lambda card: console.say("\n" + format_question_card(card, console.style))  # noqa: E731
+    deadline = time.monotonic() + 60 * args.minutes if args.minutes else None
     try:
-        take: Take = recorder.record(
-            session.answer_path, rules, stop=stop, on_level=meter, listeners=[stream.feed, voice.feed]
-        )
-    except (DeviceError, StorageError) as exc:
-        stream.cancel()
-        with contextlib.suppress(StorageError):  # a full disk may refuse this too: listed as interrupted then
-            session.update(status="failed", note=str(exc))
-        if isinstance(exc, StorageError):
-            raise StorageError(f"{exc}; analyse them once there is space: voiceprep recover {session.id}") from None
-        raise
+        iv.run(console, setup, store, library, current, loader, render, show_each, deadline)
     finally:
-        if meter is not None:
-            meter.done()
-    session.update(status="recorded", stopped_by=take.stopped_by)
-    console.note(f"Recorded {analysis.clock(take.seconds)} ({STOP_REASONS[take.stopped_by]}); transcribing...")
-
-    try:
-        started = time.perf_counter()
-        transcript = stream.finish()
-        samples, _rate = read_wav(session.answer_path)
-        if abs(transcript.duration_s - len(samples) / SAMPLE_RATE) > 0.01:
-            # Ctrl-C can land between writing a block and streaming it: the file on disk is
-            # the take, so transcribe that.
-            transcript = loader.get().transcribe(to_float(samples))
-        frames = voice.finish()
-    except KeyboardInterrupt:
-        raise _interrupted(session) from None
-    report = _analyse_session(session, transcript, pack, question, take.seconds, "practice", frames)
-    console.note(f"Feedback ready {time.perf_counter() - started:.1f} s after the answer ended.")
-    _show_report(console, args, report, session)
+        card = iv.scorecard(current.meta, library, store)
+        with contextlib.suppress(StorageError):
+            iv.save_scorecard(current, card, store)
+    if args.json:
+        print(card.model_dump_json(indent=2), flush=True)
+    else:
+        console.say("")
+        console.say(format_scorecard(card, console.style))
+        console.say(console.style.dim(f"\nThe debrief is saved in {current.path} (scorecard.html plays every answer)."))
     return 0
 
 
-def _interrupted(session: Session) -> Interrupted:
-    """Ctrl-C during the transcription: the take is kept, marked so, and the way back is named."""
-    with contextlib.suppress(StorageError):
-        session.update(status="interrupted", note="stopped with Ctrl-C before the analysis")
-    return Interrupted(
-        f"interrupted before the analysis; the answer is kept in {session.answer_path} "
-        f"(analyse it with: voiceprep recover {session.id})"
+def cmd_retry(args: argparse.Namespace, console: Console) -> int:
+    """Ask the weakest question of the last interview again, and compare with the earlier answer."""
+    from . import interview as iv
+
+    home = resolve_home(args.home)
+    store = Store(home)
+    library, _ = _library(args, home, console)
+    current = iv.find(home, args.interview)
+    card = iv.scorecard(current.meta, library, store)
+    answered = {q.question_id: q for q in card.questions if q.session and q.report}
+    weakest = [qid for qid in card.summary.weakest if qid in answered]
+    if not weakest:
+        raise VoiceprepError(f"interview {current.id} has no answered question to retry")
+    earlier = answered[weakest[0]]
+    pack, question = library.find(earlier.question_id, current.meta.pack)
+    console.note(f"Retrying the weakest answer of interview {current.id}: {question.id} (score {earlier.score}).")
+    session, report = _practice_round(args, console, store, pack, question)
+    assert earlier.session is not None and earlier.report is not None
+    comparison = compare(earlier.session, earlier.report, session.id, report)
+    if args.json:
+        print(to_json({"report": report.model_dump(), "comparison": comparison.model_dump()}), flush=True)
+    else:
+        console.say(format_text(report, console.style, saved_to=str(session.path)))
+        console.say("")
+        console.say(format_compare(comparison, earlier.report, report, console.style))
+    return 0
+
+
+def _round_setup(args: argparse.Namespace) -> RoundSetup:
+    """The devices and stop rules of ``practice`` and ``interview``; no microphone is refused now."""
+    input_device = parse_device(args.input_device)
+    check_input(input_device)
+    return RoundSetup(
+        input_device=input_device,
+        output_device=parse_device(args.output_device),
+        rules=StopRules(
+            max_seconds=args.max_seconds, silence_seconds=args.silence_seconds, start_timeout=args.start_timeout
+        ),
+        speak=not args.no_speak,
+        live=getattr(args, "live", False),
     )
 
 
@@ -330,14 +295,14 @@ def cmd_analyze(args: argparse.Namespace, console: Console) -> int:
     except KeyboardInterrupt:
         if session is None:
             raise
-        raise _interrupted(session) from None
+        raise interrupted(session) from None
     finally:
         if bar is not None:
             bar.done()
     duration = len(audio) / SAMPLE_RATE
     frames = frames_of(audio)
     if session is not None:
-        report = _analyse_session(session, transcript, pack, question, duration, str(path), frames)
+        report = analyse_session(session, transcript, pack, question, duration, str(path), frames)
     else:
         report = analysis.analyze(
             transcript.words,
@@ -379,8 +344,8 @@ def cmd_recover(args: argparse.Namespace, console: Console) -> int:
         try:
             transcript = transcribe_streaming(loader.get(), samples)
         except KeyboardInterrupt:
-            raise _interrupted(session) from None
-        report = _analyse_session(
+            raise interrupted(session) from None
+        report = analyse_session(
             session, transcript, pack, question, len(samples) / rate, session.meta.source, frames_of(samples)
         )
         if len(sessions) == 1:
@@ -435,6 +400,8 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
     )
     if args.beam_size:
         settings.beam_size = args.beam_size
+    if args.filler_beam_size:
+        settings.filler_beam_size = args.filler_beam_size
     if args.prompt is not None:
         settings.initial_prompt = args.prompt
     if args.no_prompt:  # no prompted decoding at all, not the filler pass with the built-in prompt
@@ -738,24 +705,8 @@ def cmd_devices(args: argparse.Namespace, console: Console) -> int:
 MODEL_HELP = "tiny.en (default), base, or a CTranslate2 Whisper model folder"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="voiceprep",
-        description="Practise spoken interview answers with feedback, entirely on this computer.",
-    )
-    parser.add_argument("--version", action="version", version=f"voiceprep {__version__}")
-    parser.add_argument("--home", help="data folder for sessions (default: $VOICEPREP_HOME or ./recordings)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    def add(name: str, func: Callable[[argparse.Namespace, Console], int], help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        p.set_defaults(func=func)
-        p.add_argument("--home", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-        return p
-
-    p = add("practice", cmd_practice, "Hear a question, answer it aloud, get feedback.")
-    p.add_argument("--question", "-q", help="question id (default: the next one not yet practised)")
-    p.add_argument("--pack", help="pack name, or a pack file to use")
+def _round_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of a spoken round: ``practice``, ``interview`` and ``retry``."""
     p.add_argument("--no-speak", action="store_true", help="print the question without speaking it")
     p.add_argument("--max-seconds", type=float, default=180.0, help="stop recording at this length (default 180)")
     p.add_argument(
@@ -774,7 +725,47 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input-device", help="microphone: number or name from `voiceprep devices`")
     p.add_argument("--output-device", help="speaker: number or name from `voiceprep devices`")
     p.add_argument("--live", action="store_true", help="show the transcript while you speak")
+    p.add_argument("--voice", choices=VOICES, help="the interviewer's voice (default: piper where installed)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="voiceprep",
+        description="Practise spoken interview answers with feedback, entirely on this computer.",
+    )
+    parser.add_argument("--version", action="version", version=f"voiceprep {__version__}")
+    parser.add_argument("--home", help="data folder for sessions (default: $VOICEPREP_HOME or ./recordings)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace, Console], int], help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        p.add_argument("--home", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        return p
+
+    p = add("practice", cmd_practice, "Hear a question, answer it aloud, get feedback.")
+    p.add_argument("--question", "-q", help="question id (default: the next one not yet practised)")
+    p.add_argument("--pack", help="pack name, or a pack file to use")
+    _round_arguments(p)
     p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+
+    p = add("interview", cmd_interview, "A mock interview: several questions, follow-ups on thin answers, a debrief.")
+    p.add_argument("--pack", help="pack name, or a pack file to use (default: the first pack)")
+    p.add_argument("--questions", type=int, help="how many questions (default 5)")
+    p.add_argument("--minutes", type=float, help="ask no new question after this many minutes (the closing one still)")
+    p.add_argument(
+        "--feedback", choices=("end", "each"), default="end", help="debrief at the end only, or after each question"
+    )
+    p.add_argument(
+        "--resume", nargs="?", const=True, metavar="ID", help="go on with the last interrupted interview (or ID)"
+    )
+    _round_arguments(p)
+    p.add_argument("--json", action="store_true", help="print the scorecard as JSON on stdout and nothing else")
+
+    p = add("retry", cmd_retry, "Ask the weakest question of the last interview again and compare the answers.")
+    p.add_argument("interview", nargs="?", help="interview id (default: the last one)")
+    _round_arguments(p)
+    p.add_argument("--json", action="store_true", help="print the new report and the comparison as JSON")
 
     p = add("analyze", cmd_analyze, "Analyse a recorded answer (any audio file, or typed text) against a question.")
     p.add_argument("audio", metavar="FILE", help="audio file (WAV, FLAC, MP3, M4A, ...), or text with --text")
@@ -803,6 +794,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="decode with faster-whisper's defaults (no prompt, no chunks) to compare",
     )
     p.add_argument("--beam-size", type=int, help="beam size (default 5)")
+    p.add_argument("--filler-beam-size", type=int, help="beam size of the prompted pass (default: --beam-size)")
     prompt = p.add_mutually_exclusive_group()
     prompt.add_argument("--prompt", metavar="TEXT", help="filler prompt to measure instead of the built-in one")
     prompt.add_argument("--no-prompt", action="store_true", help="leave out the filler prompt (one plain decoding)")

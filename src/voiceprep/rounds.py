@@ -1,0 +1,219 @@
+"""One spoken round, as ``practice`` and ``interview`` both run it: say something, record the
+answer while transcribing it, then analyse and save it in its session.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import analysis
+from .audio import SAMPLE_RATE, DevicePlayer, DeviceRecorder, StopRules, Take, read_wav, to_float
+from .delivery import Frames, PitchTracker
+from .errors import DeviceError, Interrupted, SpeechError, StorageError
+from .html import format_html
+from .questions import Pack, Question
+from .report import format_markdown
+from .schema import Report, Transcript, Word
+from .store import Session
+from .stream import StreamingTranscriber
+from .terminal import Console, Meter, wait_for_enter
+from .transcribe import Settings, Transcriber, resolve_model
+
+STOP_REASONS = {
+    "enter": "you pressed Enter",
+    "silence": "silence once you had finished",
+    "max_seconds": "the time limit was reached",
+    "interrupt": "stopped with Ctrl-C",
+    "no_speech": "no speech was heard",
+}
+
+
+class ModelLoader:
+    """Loads the model on a background thread while the question is spoken and answered."""
+
+    def __init__(self, model: str | None, settings: Settings | None = None):
+        resolve_model(model)  # an unknown model is refused now, before any audio is touched
+        self._model = model
+        self._settings = settings
+        self._result: Transcriber | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._load, name="model-loader", daemon=True)
+        self._thread.start()
+
+    def _load(self) -> None:
+        try:
+            self._result = Transcriber(self._model, self._settings)
+        except BaseException as exc:  # re-raised on the main thread by get()
+            self._error = exc
+
+    def get(self) -> Transcriber:
+        try:
+            self._thread.join()
+        except KeyboardInterrupt:
+            # CTranslate2 is loading on the other thread: exiting under it aborts the process
+            while self._thread.is_alive():
+                with contextlib.suppress(KeyboardInterrupt):
+                    self._thread.join(0.1)
+            raise
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
+
+
+def analyse_session(
+    session: Session,
+    transcript: Transcript,
+    pack: Pack,
+    question: Question,
+    duration_s: float,
+    source: str,
+    frames: Frames | None = None,
+) -> Report:
+    """The report of one take, saved beside it with its transcript, Markdown and HTML."""
+    report = analysis.analyze(
+        transcript.words,
+        question,
+        pack.pack,
+        duration_s=duration_s,
+        source=source,
+        model=transcript.model,
+        created_at=session.meta.created_at,
+        frames=frames,
+    )
+    try:
+        session.save_transcript(transcript)
+        session.save_report(report, format_markdown(report), format_html(report, session.answer_path.name))
+        status = "too_short" if report.too_short else "analysed" if report.word_count else "no_speech"
+        session.update(status=status)
+    except StorageError as exc:
+        raise StorageError(
+            f"{exc}; the answer is kept in {session.answer_path} "
+            f"(free some space, then: voiceprep recover {session.id})"
+        ) from None
+    return report
+
+
+def interrupted(session: Session) -> Interrupted:
+    """Ctrl-C during the transcription: the take is kept, marked so, and the way back is named."""
+    with contextlib.suppress(StorageError):
+        session.update(status="interrupted", note="stopped with Ctrl-C before the analysis")
+    return Interrupted(
+        f"interrupted before the analysis; the answer is kept in {session.answer_path} "
+        f"(analyse it with: voiceprep recover {session.id})"
+    )
+
+
+@dataclass
+class RoundSetup:
+    """How a round listens and speaks: the devices, when a take ends, what is shown meanwhile."""
+
+    input_device: int | str | None
+    output_device: int | str | None
+    rules: StopRules
+    speak: bool = True
+    live: bool = False
+
+
+def say(
+    text: str, path: Path, setup: RoundSetup, console: Console, render: Callable[[str, Path], Path] | None = None
+) -> None:
+    """Render ``text`` to ``path`` and play it; a voice or device that fails is a note, not an error."""
+    if not setup.speak:
+        return
+    try:
+        if render is None:
+            from .speech import Speaker
+
+            render = Speaker().render
+        render(text, path)
+    except SpeechError as exc:
+        console.note(f"voiceprep: not spoken aloud: {exc}")
+        return
+    play(path, setup, console)
+
+
+def play(path: Path, setup: RoundSetup, console: Console) -> None:
+    """Play a rendered line to the output device; a device that fails is a note, not an error."""
+    if not setup.speak:
+        return
+    try:
+        samples, rate = read_wav(path)
+        DevicePlayer(setup.output_device).play(samples, rate)
+    except DeviceError as exc:
+        console.note(f"voiceprep: not spoken aloud: {exc}")
+
+
+def record_and_analyse(
+    console: Console,
+    setup: RoundSetup,
+    session: Session,
+    loader: ModelLoader,
+    pack: Pack,
+    question: Question,
+    on_ready: Callable[[float], None] | None = None,
+) -> Report:
+    """Record the answer into ``session`` (streamed to disk, transcribed as it comes), then analyse it.
+
+    ``on_ready`` gets the seconds from the end of the take to the report.
+    """
+    rules = setup.rules
+    interactive = sys.stdin.isatty()
+    stop = threading.Event()
+    if interactive:
+        threading.Thread(target=wait_for_enter, args=(stop,), daemon=True).start()
+        how = "press Enter when you have finished"
+    else:
+        how = f"ends after {rules.silence_seconds:g} s of silence or at {analysis.clock(rules.max_seconds)}"
+    console.note(f"Recording: {how} (Ctrl-C also stops and keeps the take).")
+    meter = Meter(sys.stderr, rules.max_seconds, "Enter to stop") if sys.stderr.isatty() else None
+
+    def show_words(words: list[Word]) -> None:
+        text = "  … " + " ".join(w.text for w in words)
+        if meter is not None:
+            meter.above(text)
+        else:
+            console.note(text)
+
+    # Chunks are transcribed while the answer goes on, so only its end is left afterwards.
+    stream = StreamingTranscriber(loader.get, on_words=show_words if setup.live else None)
+    voice = PitchTracker()  # pitch and loudness, measured as the answer comes in too
+    recorder = DeviceRecorder(device=setup.input_device)
+    try:
+        take: Take = recorder.record(
+            session.answer_path, rules, stop=stop, on_level=meter, listeners=[stream.feed, voice.feed]
+        )
+    except (DeviceError, StorageError) as exc:
+        stream.cancel()
+        with contextlib.suppress(StorageError):  # a full disk may refuse this too: listed as interrupted then
+            session.update(status="failed", note=str(exc))
+        if isinstance(exc, StorageError):
+            raise StorageError(f"{exc}; analyse them once there is space: voiceprep recover {session.id}") from None
+        raise
+    finally:
+        if meter is not None:
+            meter.done()
+    session.update(status="recorded", stopped_by=take.stopped_by)
+    console.note(f"Recorded {analysis.clock(take.seconds)} ({STOP_REASONS[take.stopped_by]}); transcribing...")
+
+    try:
+        started = time.perf_counter()
+        transcript = stream.finish()
+        samples, _rate = read_wav(session.answer_path)
+        if abs(transcript.duration_s - len(samples) / SAMPLE_RATE) > 0.01:
+            # Ctrl-C can land between writing a block and streaming it: the file on disk is
+            # the take, so transcribe that.
+            transcript = loader.get().transcribe(to_float(samples))
+        frames = voice.finish()
+    except KeyboardInterrupt:
+        raise interrupted(session) from None
+    report = analyse_session(session, transcript, pack, question, take.seconds, "practice", frames)
+    if on_ready is not None:
+        on_ready(time.perf_counter() - started)
+    return report

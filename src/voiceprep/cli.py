@@ -455,14 +455,22 @@ def cmd_questions(args: argparse.Namespace, console: Console) -> int:
         ]
         print(to_json(items))
         return 0
-    practised = Store(home).practised()
+    from .interview import due_rank, question_history
+
+    store = Store(home)
+    practised = store.practised()
+    history = question_history(store)
     current = None
     for p, q in pairs:
         if p.pack != current:
             current = p.pack
             console.say(console.style.bold(f"{p.pack}: {p.title}") + console.style.dim(f"  ({p.path})"))
+            console.say(
+                console.style.dim("    due: the order an interview asks them in (least practised, then weakest)")
+            )
+            ranks = due_rank([pq[1] for pq in pairs if pq[0].pack == p.pack], history)
         tick = "✓" if q.id in practised else " "
-        console.say(f"  {tick} {q.id:<28} {q.kind:<12} {q.text}")
+        console.say(f"  {tick} due {ranks[q.id]:>2}  {q.id:<28} {q.kind:<12} {q.text}")
     return 0
 
 
@@ -475,6 +483,8 @@ def _session_row(s: Session) -> dict[str, Any]:
         "created_at": s.meta.created_at,
         "status": s.status,
         "path": str(s.path),
+        "interview": s.meta.interview,
+        "probe": s.meta.probe,
     }
     if report is None:
         row["duration_s"] = s.recorded_seconds()
@@ -568,7 +578,10 @@ def _open_in_browser(path: Path, console: Console) -> None:
 
 
 def cmd_report(args: argparse.Namespace, console: Console) -> int:
-    session = Store(resolve_home(args.home)).get(args.session)
+    home = resolve_home(args.home)
+    if args.session.endswith("-interview") or "-interview-" in args.session:
+        return _interview_report(args, console, home)
+    session = Store(home).get(args.session)
     report = _report_of(session)
     if args.open:
         # Rewritten every time, so a page from an older version of voiceprep is brought up to date.
@@ -586,10 +599,35 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _interview_report(args: argparse.Namespace, console: Console, home: Path) -> int:
+    """``voiceprep report <interview id>``: the interview's debrief."""
+    from . import interview as iv
+    from .report import format_scorecard_markdown
+
+    store = Store(home)
+    current = iv.find(home, args.session)
+    library, _ = _library(args, home, console)
+    card = iv.scorecard(current.meta, library, store)
+    iv.save_scorecard(current, card, store)
+    if args.open:
+        _open_in_browser(current.path / "scorecard.html", console)
+    elif args.format == "json":
+        print(card.model_dump_json(indent=2))
+    elif args.format == "md":
+        print(format_scorecard_markdown(card), end="")
+    elif args.format == "html":
+        print((current.path / "scorecard.html").read_text(encoding="utf-8"), end="")
+    else:
+        console.say(format_scorecard(card, console.style))
+    return 0
+
+
 def _attempts(store: Store, question: str | None) -> list[tuple[Session, Report]]:
     out = []
     for s in store.sessions():
         if question and s.meta.question_id != question:
+            continue
+        if s.meta.probe:  # the answer to a follow-up is not an attempt at the question
             continue
         report = s.load_report()
         if report is not None and report.word_count and not report.too_short:
@@ -825,8 +863,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", help="only attempts on or before this date")
     p.add_argument("--json", action="store_true", help="print as JSON")
 
-    p = add("report", cmd_report, "Show a saved session's report.")
-    p.add_argument("session", help="session folder name, a unique part of it, or 'last'")
+    p = add("report", cmd_report, "Show a saved session's report, or an interview's debrief.")
+    p.add_argument("session", help="session folder name, a unique part of it, 'last', or an interview id")
     p.add_argument("--format", choices=["text", "md", "json", "html"], default="text")
     p.add_argument("--open", action="store_true", help="open the HTML page in the default browser")
 
@@ -842,7 +880,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--open", action="store_true", help="open the HTML page in the default browser")
 
     p = add("replay", cmd_replay, "Play a session back with its transcript in time.")
-    p.add_argument("session", help="session folder name, a unique part of it, or 'last'")
+    p.add_argument("session", help="session folder name, a unique part of it, 'last', or an interview id")
     p.add_argument(
         "--from",
         dest="start",

@@ -92,6 +92,11 @@ def question_history(store: Store) -> dict[str, tuple[int, float]]:
     return out
 
 
+def due_rank(questions: list[Question], history: dict[str, tuple[int, float]]) -> dict[str, int]:
+    """Each question's place in the order an interview picks them (1: asked first)."""
+    return {q.id: k for k, q in enumerate(due_order(questions, history), 1)}
+
+
 def due_order(questions: list[Question], history: dict[str, tuple[int, float]]) -> list[Question]:
     """Least practised first, then the worst scored last time, then the pack's order."""
     order = {q.id: k for k, q in enumerate(questions)}
@@ -116,16 +121,15 @@ def plan(questions: list[Question], history: dict[str, tuple[int, float]], count
     closing = closings[0] if closings and count >= 3 else None
     middle_count = count - 1 - (closing is not None)
     rest = [q for q in due_order(questions, history) if q is not opener and q is not closing and q.kind != "closing"]
-    chosen = rest[:middle_count]
-    # alternate kinds, each kind in the order it was due
-    technical = [q for q in chosen if q.kind == "technical"]
-    behavioural = [q for q in chosen if q.kind != "technical"]
+    # technical and behavioural take turns, each kind in the order it is due
+    technical = [q for q in rest if q.kind == "technical"]
+    behavioural = [q for q in rest if q.kind != "technical"]
     middle: list[Question] = []
-    want = "behavioural" if opener.kind == "technical" else "technical"
-    while technical or behavioural:
-        source = behavioural if (want == "behavioural" and behavioural) or not technical else technical
+    want_behavioural = opener.kind == "technical"
+    while len(middle) < middle_count and (technical or behavioural):
+        source = behavioural if (want_behavioural and behavioural) or not technical else technical
         middle.append(source.pop(0))
-        want = "technical" if want == "behavioural" else "behavioural"
+        want_behavioural = not want_behavioural
     return [opener, *middle] + ([closing] if closing else [])
 
 
@@ -161,8 +165,8 @@ def interviewer_line(index: int, total: int, question: Question, pack: Pack) -> 
     """What the interviewer says to ask question ``index`` (0-based) of ``total``."""
     if index == 0:
         return (
-            f"Hello, and thanks for making the time. I'll ask you {total} question{'s' if total > 1 else ''} "
-            f"for the {pack.title} role, and we'll go through how it went at the end. Let's start. {question.text}"
+            f"Hello, and thanks for making the time. I'll ask you {total} question{'s' if total > 1 else ''}, "
+            f"and we'll go through how it went at the end. Let's start. {question.text}"
         )
     if question.kind == "closing":
         return f"Thank you. {question.text}"
@@ -215,7 +219,7 @@ class Scorecard(Record):
 
 # Habits worth naming when they recur: the start of a coaching hint and how to say it.
 HABITS = [
-    ("No measured outcome", "No measured outcome in {n} answers: give a before and after."),
+    ("No measured outcome", "No figure until asked, in {n} answers: lead with the before and after."),
     ("Missed", "Points missed in {n} answers: the rubric lists what a panel listens for."),
     ("Touched, not made", "Points named but not explained in {n} answers: say what you did and why."),
     ("Hedged", "Hedging in {n} answers: say what you did and what happened."),
@@ -275,8 +279,10 @@ def scorecard(meta: InterviewMeta, library: Library, store: Store) -> Scorecard:
     ranked = sorted(
         (r for r in rows if r.score is not None and r.kind != "closing"), key=lambda r: (-(r.score or 0), r.question_id)
     )
-    strongest = [r.question_id for r in ranked[:2]] if len(ranked) > 1 else []
-    weakest = [r.question_id for r in reversed(ranked[-2:]) if r.question_id not in strongest or len(ranked) < 2]
+    # two each way from four answers on; one each from two; a lone answer is only the weakest
+    k = min(2, len(ranked) // 2)
+    strongest = [r.question_id for r in ranked[:k]]
+    weakest = [r.question_id for r in ranked[::-1][: max(k, 1)]] if ranked else []
     found = Counter(
         key for r in rows if r.report for key, _ in HABITS if any(h.startswith(key) for h in r.report.hints)
     )
@@ -526,6 +532,11 @@ def run(
                     raise KeyboardInterrupt
             asked.done = True
             interview.save()
+            # the follow-ups rendered ahead and never asked
+            spoken = {f"{name}-probe{possible.index(p.text) + 1}.wav" for p in asked.probes if p.text in possible}
+            for unused in interview.path.glob(f"{name}-probe*.wav"):
+                if unused.name not in spoken:
+                    unused.unlink(missing_ok=True)
             if on_question is not None:
                 on_question(scorecard(meta, library, store).questions[-1])
         meta.status = "finished"

@@ -1,0 +1,126 @@
+"""The interview's pure parts: the plan, the follow-ups chosen from an answer, the scorecard."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from helpers import words_from
+from voiceprep import analysis
+from voiceprep import interview as iv
+from voiceprep.questions import Library
+from voiceprep.store import Store
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return Library.load(None)
+
+
+def questions(library: Library) -> list:
+    return [q for _, q in library.questions("ml-engineer")]
+
+
+def report(library: Library, qid: str, text: str, duration: float = 60.0):
+    _, q = library.find(qid)
+    return analysis.analyze(words_from(text, step=0.4), q, "ml-engineer", duration_s=duration, source="test")
+
+
+def test_the_plan_opens_with_a_story_closes_with_questions_for_us_and_alternates(library: Library) -> None:
+    qs = questions(library)
+    planned = iv.plan(qs, {}, 5)
+    ids = [q.id for q in planned]
+    assert ids[0] == "prototype-to-production" and ids[-1] == "questions-for-us" and len(ids) == 5
+    kinds = [q.kind for q in planned[1:-1]]
+    assert "behavioural" in kinds and "technical" in kinds
+    assert kinds[0] == "behavioural"  # after a technical opener
+    assert len(set(ids)) == 5
+
+
+def test_the_least_practised_and_worst_scored_come_first(library: Library) -> None:
+    qs = questions(library)
+    history = {q.id: (2, 0.9) for q in qs}
+    history["rag-at-scale"] = (2, 0.1)  # practised as often, scored worst
+    history["fairness-in-hiring"] = (0, 0.0)  # never practised
+    order = [q.id for q in iv.due_order(qs, history)]
+    assert order[:2] == ["fairness-in-hiring", "rag-at-scale"]
+    assert iv.due_rank(qs, history)["fairness-in-hiring"] == 1
+    assert "fairness-in-hiring" in [q.id for q in iv.plan(qs, history, 4)]
+    assert "rag-at-scale" in [q.id for q in iv.plan(qs, history, 6)]
+
+
+def test_one_question_is_the_opener_alone(library: Library) -> None:
+    assert [q.id for q in iv.plan(questions(library), {}, 1)] == ["prototype-to-production"]
+    with pytest.raises(iv.VoiceprepError):
+        iv.plan(questions(library), {}, 0)
+
+
+def test_an_answer_without_a_figure_is_probed_for_one_then_for_a_missed_point(library: Library) -> None:
+    _, q = library.find("prototype-to-production")
+    thin = report(library, q.id, "I built a fraud model with gradient boosting and it went well in production.")
+    probes = iv.choose_probes(q, thin)
+    assert [p.reason for p in probes] == ["no measured outcome", "missed point"]
+    assert probes[0].text == iv.NUMBER_PROBE
+    missed = next(pt for pt in q.points if pt.key == probes[1].point_id)
+    assert probes[1].text == missed.probes[0]
+    states = {r.point_id: r.state for r in thin.rubric}
+    assert states[missed.key] != "made"
+
+
+def test_a_full_answer_is_not_probed_and_a_closing_question_never_is(library: Library) -> None:
+    _, q = library.find("reduce-inference-cost")
+    full = report(
+        library,
+        q.id,
+        "I sent the easy queries to a smaller model through a router. We cached the system prompt and the answers "
+        "to common questions. We capped the output tokens and asked for structured output. Once volume passed "
+        "a million calls a day we fine-tuned a small open model. Nightly jobs went through the batch API. Every "
+        "change was checked against our eval set, and cost per conversation fell from 18 pence to 4 pence.",
+    )
+    assert full.quantified
+    assert [p for p in iv.choose_probes(q, full) if p.reason == "no measured outcome"] == []
+    _, closing = library.find("questions-for-us")
+    assert iv.choose_probes(closing, report(library, closing.id, "What is the culture like?")) == []
+
+
+def test_a_story_told_as_we_gets_the_ownership_probe(library: Library) -> None:
+    _, q = library.find("non-technical-stakeholder")
+    told = report(
+        library,
+        q.id,
+        "We worked with the finance team. We agreed the scope. We set expectations at about ninety percent "
+        "accuracy. We built a fallback for low confidence cases. We shipped it in six weeks.",
+    )
+    reasons = [p.reason for p in iv.choose_probes(q, told, limit=3)]
+    assert "told as we or a hypothetical" in reasons
+
+
+def test_the_scorecard_counts_points_and_figures_across_answer_and_probe(tmp_path, library: Library) -> None:
+    store = Store(tmp_path)
+    _, q = library.find("prototype-to-production")
+    meta = iv.InterviewMeta(
+        id="20261124-100000-interview", pack="ml-engineer", created_at="2026-11-24T10:00:00+00:00", planned=[q.id]
+    )
+    main = store.create(q.id, "ml-engineer", "interview", now=datetime(2026, 11, 24, 10, 0, 0))
+    first = report(library, q.id, "Our rule-based baseline missed most fraud, so we trained gradient boosted trees.")
+    main.save_report(first, "", "")
+    probe = store.create(q.id, "ml-engineer", "interview", now=datetime(2026, 11, 24, 10, 1, 0))
+    probe.update(probe=iv.NUMBER_PROBE, interview=meta.id)
+    second = report(library, q.id, "Fraud losses fell from 2.1 million pounds to 600,000 pounds a year.")
+    probe.save_report(second, "", "")
+    meta.asked = [
+        iv.AskedQuestion(
+            question_id=q.id,
+            session=main.id,
+            probes=[iv.AskedProbe(text=iv.NUMBER_PROBE, reason="no measured outcome", session=probe.id)],
+            done=True,
+        )
+    ]
+    card = iv.scorecard(meta, library, store)
+    [row] = card.questions
+    assert not first.quantified and second.quantified and row.quantified
+    made_first = {r.point for r in first.rubric if r.state == "made"}
+    assert set(row.made) >= made_first and len(row.made) + len(row.missed) == len(q.points)
+    assert row.score is not None and 0 <= row.score <= 100
+    assert card.summary.answered == 1 and card.summary.weakest == [q.id] and card.summary.strongest == []

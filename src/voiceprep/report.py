@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .analysis import clock
 from .numbers import describe
-from .schema import Delivery, Report, RubricResult, Span, TextAnalysis, Word
+from .schema import Delivery, FillerCalibration, Report, RubricResult, Span, TextAnalysis, Word
 
 if TYPE_CHECKING:
     from .evaluate import (
@@ -131,6 +131,17 @@ def _verdict(style: Style, ok: bool | None) -> str:
     return style.good("on target") if ok else style.warn("off target")
 
 
+def calibration_line(c: FillerCalibration) -> str:
+    """ "um/uh heard: 9 of 11 read (recall 0.82), precision 0.90; calibrated 24 Nov 2026"."""
+    recall = "-" if c.recall is None else f"{c.recall:.2f}"
+    precision = "-" if c.precision is None else f"{c.precision:.2f}"
+    right = round((c.recall or 0) * c.planted)
+    return (
+        f"um/uh heard: {right} of {c.planted} read (recall {recall}), precision {precision}; "
+        f"calibrated {format_when(c.created_at)}"
+    )
+
+
 def _filler_summary(report: Report) -> str:
     counts = Counter(f.text for f in report.fillers)
     return ", ".join(f"{text} ×{n}" for text, n in counts.most_common())
@@ -167,6 +178,8 @@ def headline_rows(report: Report, style: Style = Style()) -> list[tuple[str, str
         rate = f"{report.fillers_per_min:.1f}/min, " if report.fillers_per_min is not None else ""
         per100 = f"{report.fillers_per_100_words:.1f} per 100 words" if report.fillers_per_100_words else ""
         rows.append(("Fillers", f"{report.filler_count} ({rate}{per100})  {_filler_summary(report)}"))
+    if report.filler_calibration is not None:
+        rows.append(("On your voice", calibration_line(report.filler_calibration)))
     else:
         rows.append(("Fillers", "none heard" if report.word_count else "-"))
     if report.pauses:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import analysis
+from . import analysis, calibrate
 from .audio import SAMPLE_RATE, DevicePlayer, DeviceRecorder, StopRules, Take, read_wav, to_float
 from .delivery import Frames, PitchTracker
 from .errors import DeviceError, Interrupted, SpeechError, StorageError
@@ -87,6 +87,9 @@ def analyse_session(
         created_at=session.meta.created_at,
         frames=frames,
     )
+    calibration = calibrate.load(session.path.parent)  # sessions live in the data folder itself
+    if calibration is not None:
+        report = report.model_copy(update={"filler_calibration": calibration.summary()})
     try:
         session.save_transcript(transcript)
         session.save_report(report, format_markdown(report), format_html(report, session.answer_path.name))
@@ -150,18 +153,28 @@ def play(path: Path, setup: RoundSetup, console: Console) -> None:
         console.note(f"voiceprep: not spoken aloud: {exc}")
 
 
-def record_and_analyse(
+@dataclass
+class Recorded:
+    """A finished take: the recording, its transcript, how the voice sounded, when it ended."""
+
+    take: Take
+    transcript: Transcript
+    frames: Frames
+    ended_at: float  # time.perf_counter() when the take ended
+
+
+def record_take(
     console: Console,
     setup: RoundSetup,
-    session: Session,
+    path: Path,
     loader: ModelLoader,
-    pack: Pack,
-    question: Question,
-    on_ready: Callable[[float], None] | None = None,
-) -> Report:
-    """Record the answer into ``session`` (streamed to disk, transcribed as it comes), then analyse it.
+    on_take: Callable[[Take], None] | None = None,
+) -> Recorded:
+    """Record an answer into ``path`` (streamed to disk, transcribed as it comes) and finish its transcript.
 
-    ``on_ready`` gets the seconds from the end of the take to the report.
+    ``on_take`` hears of the take as soon as it ends, before the transcript is finished. Device and
+    storage errors are raised as they come; Ctrl-C while recording ends the take (it is kept:
+    ``take.stopped_by`` says so); Ctrl-C while transcribing is raised as KeyboardInterrupt.
     """
     rules = setup.rules
     interactive = sys.stdin.isatty()
@@ -186,34 +199,60 @@ def record_and_analyse(
     voice = PitchTracker()  # pitch and loudness, measured as the answer comes in too
     recorder = DeviceRecorder(device=setup.input_device)
     try:
-        take: Take = recorder.record(
-            session.answer_path, rules, stop=stop, on_level=meter, listeners=[stream.feed, voice.feed]
-        )
-    except (DeviceError, StorageError) as exc:
+        take: Take = recorder.record(path, rules, stop=stop, on_level=meter, listeners=[stream.feed, voice.feed])
+    except BaseException:
         stream.cancel()
+        raise
+    finally:
+        if meter is not None:
+            meter.done()
+    ended_at = time.perf_counter()
+    if on_take is not None:
+        on_take(take)
+    console.note(f"Recorded {analysis.clock(take.seconds)} ({STOP_REASONS[take.stopped_by]}); transcribing...")
+    transcript = stream.finish()
+    samples, _rate = read_wav(path)
+    if abs(transcript.duration_s - len(samples) / SAMPLE_RATE) > 0.01:
+        # Ctrl-C can land between writing a block and streaming it: the file on disk is
+        # the take, so transcribe that.
+        transcript = loader.get().transcribe(to_float(samples))
+    return Recorded(take, transcript, voice.finish(), ended_at)
+
+
+def record_and_analyse(
+    console: Console,
+    setup: RoundSetup,
+    session: Session,
+    loader: ModelLoader,
+    pack: Pack,
+    question: Question,
+    on_ready: Callable[[float], None] | None = None,
+) -> Report:
+    """Record the answer into ``session`` (streamed to disk, transcribed as it comes), then analyse it.
+
+    ``on_ready`` gets the seconds from the end of the take to the report.
+    """
+    try:
+        done = _record_in(console, setup, session, loader)
+    except KeyboardInterrupt:
+        raise interrupted(session) from None
+    report = analyse_session(session, done.transcript, pack, question, done.take.seconds, "practice", done.frames)
+    if on_ready is not None:
+        on_ready(time.perf_counter() - done.ended_at)
+    return report
+
+
+def _record_in(console: Console, setup: RoundSetup, session: Session, loader: ModelLoader) -> Recorded:
+    """``record_take`` into a session, whose status follows the take."""
+
+    def taken(take: Take) -> None:
+        session.update(status="recorded", stopped_by=take.stopped_by)
+
+    try:
+        return record_take(console, setup, session.answer_path, loader, on_take=taken)
+    except (DeviceError, StorageError) as exc:
         with contextlib.suppress(StorageError):  # a full disk may refuse this too: listed as interrupted then
             session.update(status="failed", note=str(exc))
         if isinstance(exc, StorageError):
             raise StorageError(f"{exc}; analyse them once there is space: voiceprep recover {session.id}") from None
         raise
-    finally:
-        if meter is not None:
-            meter.done()
-    session.update(status="recorded", stopped_by=take.stopped_by)
-    console.note(f"Recorded {analysis.clock(take.seconds)} ({STOP_REASONS[take.stopped_by]}); transcribing...")
-
-    try:
-        started = time.perf_counter()
-        transcript = stream.finish()
-        samples, _rate = read_wav(session.answer_path)
-        if abs(transcript.duration_s - len(samples) / SAMPLE_RATE) > 0.01:
-            # Ctrl-C can land between writing a block and streaming it: the file on disk is
-            # the take, so transcribe that.
-            transcript = loader.get().transcribe(to_float(samples))
-        frames = voice.finish()
-    except KeyboardInterrupt:
-        raise interrupted(session) from None
-    report = analyse_session(session, transcript, pack, question, take.seconds, "practice", frames)
-    if on_ready is not None:
-        on_ready(time.perf_counter() - started)
-    return report

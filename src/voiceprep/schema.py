@@ -182,6 +182,17 @@ class Delivery(Record):
     monotone_below_st: float = 2.0  # the threshold this result used
 
 
+class FillerCalibration(Record):
+    """How well um and uh were heard on this speaker's own voice (``voiceprep calibrate``)."""
+
+    created_at: str
+    model: str
+    planted: int  # filled pauses the scripts asked for
+    heard: int  # filled pauses in the transcripts
+    recall: float | None
+    precision: float | None
+
+
 class Report(Record):
     """The analysis of one answer: the stable JSON that users and tests script against."""
 
@@ -214,6 +225,7 @@ class Report(Record):
     rubric: list[RubricResult]
     rubric_covered: int
     rubric_method: str | None = None  # how coverage was judged (rubric.METHOD), None before it was recorded
+    filler_calibration: FillerCalibration | None = None  # the speaker's own, when calibrated
     target_duration_s: Range
     target_wpm: Range
     wants_numbers: bool

@@ -596,12 +596,19 @@ def cmd_sessions(args: argparse.Namespace, console: Console) -> int:
             console.say(f"No sessions yet in {store.home}. Start one with: voiceprep practice")
         return 0
 
+    def part(row: dict[str, Any]) -> str:
+        if not row.get("interview"):
+            return ""
+        return "follow-up" if row.get("probe") else "interview"
+
     def fmt(row: dict[str, Any]) -> list[str]:
         if "wpm" not in row:
             seconds = row.get("duration_s")
-            return [row["session"], row["status"], analysis.clock(seconds) if seconds else "", "", "", "", ""]
+            time_ = analysis.clock(seconds) if seconds else ""
+            return [row["session"], part(row), row["status"], time_, "", "", "", ""]
         return [
             row["session"],
+            part(row),
             row["status"],
             analysis.clock(row["duration_s"]),
             f"{row['wpm']:.0f}" if row["wpm"] else "-",
@@ -611,7 +618,9 @@ def cmd_sessions(args: argparse.Namespace, console: Console) -> int:
         ]
 
     console.say(
-        format_table(["session", "status", "time", "wpm", "fillers/min", "numbers", "rubric"], [fmt(r) for r in rows])
+        format_table(
+            ["session", "in", "status", "time", "wpm", "fillers/min", "numbers", "rubric"], [fmt(r) for r in rows]
+        )
     )
     console.say(console.style.dim(f"{len(rows)} session(s) in {store.home}; * = a measured outcome"))
     if any(r["status"] == "interrupted" for r in rows):

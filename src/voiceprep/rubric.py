@@ -35,7 +35,7 @@ class Thresholds:
 
     alone: float = 0.45  # meaning alone
     with_cue: float = 0.36  # meaning together with one of the point's cue words
-    touch: float = 0.36  # close enough to say the point was touched
+    touch: float = 0.42  # close enough, without a cue word, to say the point was touched
     margin: float = 0.07  # a stretch makes only the points it is nearly closest to: within this of its best
 
 
@@ -45,6 +45,7 @@ WHY_DENIED = "said as something that did not happen"
 WHY_TOPIC = "named as a topic: say what you did about it"
 WHY_HYPOTHETICAL = "told as what you would do, not what you did"
 WHY_NAMED = "named, not explained: say what you did and why"
+WHY_CLOSE = "near it, not clearly made: say it outright"
 
 _SPLIT = re.compile(r"[\s/-]+")
 # A run-on spoken sentence is cut into windows so one point's words are not diluted by the rest.
@@ -279,7 +280,7 @@ def _judge(
     part = parts[k]
     why = None
     if status == "touched":
-        why = reasons[0] if reasons else WHY_NAMED
+        why = reasons[0] if reasons else WHY_NAMED if _cues_in(point, part.words) else WHY_CLOSE
     return RubricResult(
         point=point.point,
         point_id=point.key,

@@ -77,3 +77,50 @@ def test_replay_without_a_speaker_names_the_output_device(tmp_path: Path) -> Non
     result = run_cli("--home", str(home), "replay", "last", env={"HOME": str(tmp_path)})
     assert result.returncode == 4
     assert "no output device found" in result.stderr and "input" not in result.stderr
+
+
+RUBRIC_SET = Path(__file__).parent / "data" / "rubric" / "answers.yaml"
+
+
+def test_eval_scores_the_rubric_set_from_the_command_line(tmp_path: Path) -> None:
+    result = run_cli("eval", str(RUBRIC_SET))
+    assert result.returncode == 0, result.stderr
+    assert "48 answers, typed text, method combined" in result.stdout
+    assert "prototype-to-production" in result.stdout and "topic-only" in result.stdout
+    cues = run_cli("eval", str(RUBRIC_SET), "--method", "cues", "--json")
+    assert cues.returncode == 0, cues.stderr
+    assert '"method": "cues"' in cues.stdout
+    misuse = run_cli("eval", str(Path(__file__).parent / "data" / "real-speech" / "manifest.jsonl"), "--spoken")
+    assert misuse.returncode == 2 and "--method and --spoken are for a rubric set" in misuse.stderr
+
+
+def test_a_broken_rubric_set_is_one_clear_line(tmp_path: Path) -> None:
+    bad = tmp_path / "set.yaml"
+    bad.write_text("answers:\n  - {id: a, question: nosuch, style: weak, text: 'Hello there.', made: []}\n")
+    result = run_cli("eval", str(bad))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"voiceprep: {bad}: answer 'a' is for an unknown question 'nosuch'"
+    bad.write_text("answers: [{id: a}]\n")
+    result = run_cli("eval", str(bad))
+    assert result.returncode == 1 and result.stderr.startswith(f"voiceprep: {bad}: field answers.0.question")
+
+
+def test_interview_commands_without_interviews_or_with_bad_numbers(tmp_path: Path) -> None:
+    home = ["--home", str(tmp_path)]
+    for args in (["interview", "--resume", "--no-speak"], ["retry", "--no-speak"], ["report", "1-interview"]):
+        result = run_cli(*home, *args)
+        assert result.returncode == 1, (args, result.stderr)
+        assert result.stderr.startswith("voiceprep: no interviews yet") and "Traceback" not in result.stderr
+    result = run_cli(*home, "interview", "--questions", "0", "--no-speak")
+    assert result.returncode == 2 and "--questions takes a number of questions, 1 or more" in result.stderr
+
+
+def test_questions_shows_the_order_an_interview_asks_them_in(tmp_path: Path) -> None:
+    saved_session(tmp_path, "We built a fraud model and shipped it to production " * 3, 30)
+    result = run_cli("--home", str(tmp_path), "questions")
+    assert result.returncode == 0, result.stderr
+    lines = {line.replace("✓", "").split()[0]: line for line in result.stdout.splitlines() if " due " in line}
+    assert len(lines) == 12 and lines[QID].lstrip().startswith("✓")
+    # practised once: due after every question not practised yet
+    assert lines[QID].split(" due ")[1].split()[0] == "12"
+    assert lines["debug-degraded-model"].split(" due ")[1].split()[0] == "1"

@@ -9,7 +9,9 @@ import pytest
 from helpers import words_from
 from voiceprep import analysis
 from voiceprep import interview as iv
+from voiceprep.html import format_scorecard_html
 from voiceprep.questions import Library
+from voiceprep.report import format_scorecard, format_scorecard_markdown
 from voiceprep.store import Store
 
 
@@ -124,3 +126,12 @@ def test_the_scorecard_counts_points_and_figures_across_answer_and_probe(tmp_pat
     assert set(row.made) >= made_first and len(row.made) + len(row.missed) == len(q.points)
     assert row.score is not None and 0 <= row.score <= 100
     assert card.summary.answered == 1 and card.summary.weakest == [q.id] and card.summary.strongest == []
+
+    text = format_scorecard(card)
+    assert "1 of 1 questions answered" in text and "Weakest:   prototype-to-production" in text
+    assert f'follow-up (no measured outcome): "{iv.NUMBER_PROBE}"' in text and "1 measured figure," in text
+    markdown = format_scorecard_markdown(card)
+    assert markdown.startswith("# Interview 20261124-100000-interview") and "| prototype-to-production |" in markdown
+    page = format_scorecard_html(card, lambda session_id: f"../../{session_id}/answer.wav")
+    assert page.count("<audio") == 2 and f"../../{probe.id}/answer.wav" in page
+    assert "http://" not in page and "https://" not in page

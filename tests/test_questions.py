@@ -54,6 +54,14 @@ def test_good_pack_loads(tmp_path: Path) -> None:
         (("      - {point: Serving, cues: [serving]}\n", ""), "field points"),
         (("cues: [labels]", "cues: []"), "field points.1.cues"),
         (("id: q-one", "id: Q One"), "field id"),
+        (("{point: Labels, cues: [labels]}", "{point: Labels, cues: [labels], examples: [ok]}"), "points.1.examples"),
+        (("{point: Labels, cues: [labels]}", "{point: Labels, cues: [labels], probes: ['']}"), "points.1.probes"),
+        (("{point: Labels, cues: [labels]}", "{id: Bad Id, point: Labels, cues: [labels]}"), "points.1.id"),
+        (("{point: Labels, cues: [labels]}", "{point: Labels, cues: [labels], tone: warm}"), "points.1.tone"),
+        (
+            ("{point: Serving, cues: [serving]}", "{id: labels, point: Serving, cues: [serving]}"),
+            "'labels' is used twice",
+        ),
     ],
 )
 def test_bad_pack_names_file_question_and_field(tmp_path: Path, change: tuple[str, str], message: str) -> None:
@@ -130,3 +138,13 @@ def test_an_absurdly_large_pack_is_refused_before_it_is_parsed(tmp_path: Path) -
     with pytest.raises(PackError, match=r"2\.0 MB is too large for a question pack"):
         load_pack(path)
     assert time.perf_counter() - started < 1.0
+
+
+def test_every_builtin_point_can_be_judged_and_probed() -> None:
+    """Each rubric point of the built-in pack has an id, a description, examples; each probe-able one a probe."""
+    pack = load_pack(builtin_packs_dir() / "ml-engineer.yaml")
+    for q in pack.questions:
+        assert len({p.key for p in q.points}) == len(q.points)
+        for p in q.points:
+            assert p.id and p.description and len(p.examples) >= 2, (q.id, p.point)
+            assert p.probes or q.kind == "closing", (q.id, p.point)

@@ -70,6 +70,27 @@ def test_an_answer_without_a_figure_is_probed_for_one_then_for_a_missed_point(li
     assert states[missed.key] != "made"
 
 
+def test_what_a_follow_up_answered_is_not_asked_again(library: Library) -> None:
+    _, q = library.find("prototype-to-production")
+    thin = report(library, q.id, "I built a fraud model with gradient boosting and it went well in production.")
+    first = iv.next_probe(q, [thin], [])
+    assert first is not None and first.reason == "no measured outcome"
+    # the answer to it gives the figure and says what the problem was
+    reply = report(
+        library,
+        q.id,
+        "Chargebacks were costing the business two million pounds a year, and we cut fraud losses by 40%.",
+    )
+    made = {r.point_id for r in reply.rubric if r.state == "made"}
+    assert "problem" in made
+    # without the reply the problem would be probed; with it, the next point not made is
+    assert iv.next_probe(q, [thin], [first]).point_id == "problem"  # type: ignore[union-attr]
+    second = iv.next_probe(q, [thin, reply], [first])
+    assert second is not None and second.reason == "missed point"
+    assert second.point_id == "why-ml"
+    assert iv.next_probe(q, [thin, reply], [first, second]) is None  # two at most
+
+
 def test_a_full_answer_is_not_probed_and_a_closing_question_never_is(library: Library) -> None:
     _, q = library.find("reduce-inference-cost")
     full = report(

@@ -136,29 +136,43 @@ def plan(questions: list[Question], history: dict[str, tuple[int, float]], count
 # ---------------------------------------------------------------- probes
 
 
-def choose_probes(question: Question, report: Report, limit: int = MAX_PROBES) -> list[Probe]:
-    """The follow-ups a panel would ask after this answer, most telling first, at most ``limit``.
+def next_probe(question: Question, reports: list[Report], asked: list[Probe]) -> Probe | None:
+    """The follow-up a panel would ask next, given the answer and the follow-ups' answers so far.
 
-    No figure where the question wants one: ask for the number. A point missed: that point's
-    probe (the first such point in the rubric's order, which puts the core of the answer first).
-    A story told as "we" or as a hypothetical: ask what the candidate did.
+    ``reports``: the answer's first, then each follow-up's. A figure or a point given in answer
+    to one follow-up counts, so the next is not asked for it. In order: no figure where the
+    question wants one, ask for the number; a point not made, that point's probe (the first such
+    point in the rubric's order, which puts the core of the answer first); a story told as "we"
+    or as a hypothetical, what the candidate did. At most ``MAX_PROBES``, one of each kind.
     """
-    if question.kind == "closing" or report.word_count == 0:
-        return []
-    probes: list[Probe] = []
-    if question.wants_numbers and not report.quantified:
-        probes.append(Probe(text=NUMBER_PROBE, reason="no measured outcome"))
-    states = {r.point_id: r.state for r in report.rubric}
-    for point in question.points:
-        if point.probes and states.get(point.key) != "made":
-            probes.append(Probe(text=point.probes[0], reason="missed point", point_id=point.key))
-            break
-    p = report.pronouns
-    hypothetical = any(r.why == rubric.WHY_HYPOTHETICAL for r in report.rubric)
+    if question.kind == "closing" or not reports or reports[0].word_count == 0 or len(asked) >= MAX_PROBES:
+        return None
+    reasons = {p.reason for p in asked}
+    if question.wants_numbers and "no measured outcome" not in reasons and not any(r.quantified for r in reports):
+        return Probe(text=NUMBER_PROBE, reason="no measured outcome")
+    made = {r.point_id for report in reports for r in report.rubric if r.state == "made"}
+    if "missed point" not in reasons:
+        for point in question.points:
+            if point.probes and point.key not in made:
+                return Probe(text=point.probes[0], reason="missed point", point_id=point.key)
+    first = reports[0]
+    p = first.pronouns
+    hypothetical = any(r.why == rubric.WHY_HYPOTHETICAL for r in first.rubric)
     mostly_we = p.we >= 3 and p.i_share is not None and p.i_share < 0.35
-    if question.is_story and (hypothetical or mostly_we):
-        probes.append(Probe(text=OWNERSHIP_PROBE, reason="told as we or a hypothetical"))
-    return probes[:limit]
+    if question.is_story and (hypothetical or mostly_we) and "told as we or a hypothetical" not in reasons:
+        return Probe(text=OWNERSHIP_PROBE, reason="told as we or a hypothetical")
+    return None
+
+
+def choose_probes(question: Question, report: Report, limit: int = MAX_PROBES) -> list[Probe]:
+    """The follow-ups ``next_probe`` would ask if the answers to them added nothing."""
+    probes: list[Probe] = []
+    while len(probes) < limit:
+        probe = next_probe(question, [report], probes)
+        if probe is None:
+            break
+        probes.append(probe)
+    return probes
 
 
 def interviewer_line(index: int, total: int, question: Question, pack: Pack) -> str:
@@ -514,19 +528,25 @@ def run(
             else:
                 report = _report(store, asked.session)
             assert report is not None
-            if not asked.probes:
-                asked.probes = [AskedProbe(**p.model_dump()) for p in choose_probes(question, report)]
-                interview.save()
             possible = _possible_probes(question)
-            for probe in asked.probes:
-                if probe.session is not None and _report(store, probe.session) is not None:
-                    continue
+            answers = [report] + [r for r in (_report(store, p.session) for p in asked.probes) if r is not None]
+            while True:
+                # a follow-up not yet answered (or whose answer was never analysed) is asked (again)
+                probe = next((p for p in asked.probes if p.session is None or _report(store, p.session) is None), None)
+                if probe is None:
+                    chosen = next_probe(question, answers, list(asked.probes))
+                    if chosen is None:
+                        break
+                    probe = AskedProbe(**chosen.model_dump())
+                    asked.probes.append(probe)
+                    interview.save()
                 console.say("")
                 console.say(console.style.bold("Follow-up: ") + probe.text)
                 k = possible.index(probe.text) + 1 if probe.text in possible else 0
                 speak(probe.text, f"{name}-probe{k}" if k else f"{name}-probe-{len(asked.probes)}")
-                session, _ = answer(question, probe.text)
+                session, probe_report = answer(question, probe.text)
                 probe.session = session.id
+                answers.append(probe_report)
                 interview.save()
                 if stopped:
                     raise KeyboardInterrupt

@@ -258,6 +258,10 @@ def question_score(question: Question, report: Report, probe_reports: list[Repor
         score = 0.8 * score + (20 if quantified else 0)
     if report.fillers_per_min is not None and report.fillers_per_min > 6:
         score -= 10
+    # points "made" in a few seconds are named more than made: an answer under its target time
+    # keeps the square root of its share of that time, half its score at least
+    short = min(1.0, report.duration_s / question.target_seconds[0])
+    score *= max(0.5, short**0.5)
     return made, quantified, max(0, min(100, round(score)))
 
 

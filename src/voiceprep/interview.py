@@ -436,14 +436,6 @@ class Prerender:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def session_of(store: Store, session_id: str | None) -> Session | None:
-    if session_id is None:
-        return None
-    with contextlib.suppress(UnknownSessionError):
-        return store.get(session_id)
-    return None
-
-
 # ---------------------------------------------------------------- the run
 
 

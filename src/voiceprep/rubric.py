@@ -13,6 +13,7 @@ methods, with the thresholds also chosen leaving each question out.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -68,7 +69,8 @@ def _cue_words(cue: str) -> list[str]:
     return [w for w in _SPLIT.split(cue.lower()) if w]
 
 
-def _inflections(word: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _inflections(word: str) -> frozenset[str]:
     """The word and its regular inflections: retrain -> retrained, label -> labelled, route -> router."""
     forms = {word, word + "s", word + "es", word + "'s", word + "ed", word + "ing", word + "er", word + "ers"}
     if word.endswith("e"):
@@ -77,7 +79,7 @@ def _inflections(word: str) -> set[str]:
         forms |= {word[:-1] + "ies", word[:-1] + "ied"}
     if len(word) >= 3 and word[-1] not in "aeiouwxy":
         forms |= {word + word[-1] + "ed", word + word[-1] + "ing", word + word[-1] + "er"}
-    return forms
+    return frozenset(forms)
 
 
 def _word_matches(cue_word: str, word: str) -> bool:

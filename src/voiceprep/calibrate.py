@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError
 from .schema import FillerCalibration, Word
 from .store import write_text
 from .tokens import FILLED_PAUSE, normalise
+from .transcribe import is_filled_pause
 
 CALIBRATION_FILE = "calibration.json"
 # Our own sentences, each with hesitations where a speaker might put them: 11 in all.
@@ -35,7 +36,7 @@ def planted(script: str) -> int:
 
 def heard(words: list[Word]) -> int:
     """How many filled pauses a transcript holds."""
-    return sum(FILLED_PAUSE.match(normalise(w.text)) is not None for w in words)
+    return sum(is_filled_pause(w) for w in words)
 
 
 class CalibrationTake(BaseModel):

@@ -525,10 +525,15 @@ def run(
                 report = _report(store, asked.session)
             assert report is not None
             possible = _possible_probes(question)
-            answers = [report] + [r for r in (_report(store, p.session) for p in asked.probes) if r is not None]
+            # each follow-up's answer read once; one not yet answered (or never analysed) is asked (again)
+            answers = [report]
+            pending: list[AskedProbe] = []
+            for p in asked.probes:
+                earlier = _report(store, p.session)
+                answers += [earlier] if earlier is not None else []
+                pending += [p] if earlier is None else []
             while True:
-                # a follow-up not yet answered (or whose answer was never analysed) is asked (again)
-                probe = next((p for p in asked.probes if p.session is None or _report(store, p.session) is None), None)
+                probe = pending.pop(0) if pending else None
                 if probe is None:
                     chosen = next_probe(question, answers, list(asked.probes))
                     if chosen is None:

@@ -104,3 +104,56 @@ def test_an_encoder_failure_reaches_every_caller_and_is_not_kept() -> None:
     with pytest.raises(RuntimeError):
         shared.encode(broken, features)
     assert shared.encode(lambda f: 1.0, features) == 1.0
+
+
+def test_a_decoding_whose_words_reach_the_speech_end_encodes_no_further_window() -> None:
+    import numpy as np
+
+    from voiceprep.transcribe import SharedEncoder, TailSkipped
+
+    shared = SharedEncoder()
+    encode = lambda f: float(f.sum())  # noqa: E731
+    window = np.ones((80, 3000), np.float32)
+    shared.start_decoding()
+    shared.heard_all(True)
+    assert shared.encode(encode, window) == 240000.0  # a decoding's first window is always heard
+    shared.heard_all(False)
+    assert shared.encode(encode, window * 2) == 480000.0  # words stop short of the speech: go on
+    shared.heard_all(True)
+    with pytest.raises(TailSkipped):
+        shared.encode(encode, window * 3)
+    assert (shared.runs, shared.tails_skipped) == (2, 1)
+    shared.start_decoding()  # the next decoding starts afresh
+    assert shared.encode(encode, window * 4) == 960000.0
+
+
+def test_speech_end_is_the_last_speech_inside_the_range() -> None:
+    from voiceprep.transcribe import speech_end
+
+    spans = [(0, 16000), (32000, 48000), (80000, 96000)]
+    assert speech_end(spans, 0, 64000) == 3.0
+    assert speech_end(spans, 16000, 88000) == (88000 - 16000) / 16000  # cut by the range's end
+    assert speech_end(spans, 50000, 70000) is None
+
+
+def test_the_two_passes_share_one_vad_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import faster_whisper.transcribe as fw
+    import numpy as np
+
+    from voiceprep.transcribe import share_vad
+
+    calls: list[int] = []
+
+    def vad(audio: np.ndarray, vad_options: object = None, sampling_rate: int = 16000) -> list[dict[str, int]]:
+        calls.append(len(audio))
+        return [{"start": 0, "end": len(audio)}]
+
+    monkeypatch.setattr(fw, "get_speech_timestamps", vad)
+    share_vad()
+    audio = np.ones(1600, np.float32)
+    first = fw.get_speech_timestamps(audio, None)
+    first[0]["end"] = 0  # a caller changing its copy changes nothing for the next
+    assert fw.get_speech_timestamps(audio.copy(), None) == [{"start": 0, "end": 1600}]
+    assert calls == [1600]
+    fw.get_speech_timestamps(audio * 2, None)
+    assert calls == [1600, 1600]

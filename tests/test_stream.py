@@ -120,3 +120,29 @@ def test_a_files_planned_chunks_are_never_joined() -> None:
         stream._cuts = list(plan)
         assert stream._next_chunk() == plan[0]
     stream.cancel()
+
+
+def test_batch_never_decodes_the_same_audio_twice_alike_and_still_hears_every_telling(
+    transcriber: Transcriber, spoken_answer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voiceprep.audio import to_float
+
+    gap = np.zeros(16000, np.int16)
+    audio = to_float(np.concatenate([spoken_answer, gap] * 3))
+    decodings: list[tuple[float, int, str | None]] = []
+    decode = transcriber._decode
+
+    def observed(audio, offset_s, prompt, *args, **kwargs):  # type: ignore[no-untyped-def]
+        decodings.append((round(offset_s, 2), len(audio), prompt))
+        return decode(audio, offset_s, prompt, *args, **kwargs)
+
+    monkeypatch.setattr(transcriber, "_decode", observed)
+    skipped = transcriber.encoder.tails_skipped
+    transcript = transcriber.transcribe(audio)
+    # The same audio with the same prompt is heard the same: once is enough. And the pause
+    # after a chunk's last word is not encoded as a window of its own.
+    assert len(decodings) == len(set(decodings)) >= 6
+    assert transcriber.encoder.tails_skipped > skipped
+    said = content_words(transcript.text)
+    assert said.count("labels") == 3 and said[-2:] == ["fresh", "labels"]
+    assert word_error_rate(content_words(SCRIPT) * 3, said) <= 0.2, transcript.text

@@ -27,6 +27,7 @@ from .transcribe import (
     done_future,
     is_filled_pause,
     merge_filled_pauses,
+    speech_end,
     speech_spans,
 )
 
@@ -216,9 +217,10 @@ class StreamingTranscriber:
         if not to_check and not last:
             return None
         audio = self._audio(start, end)
-        if not speech_spans(audio):
+        spans = speech_spans(audio)
+        if not spans:
             return None if not last else done_future([])
-        return transcriber.prompted_pass_soon(audio, start / SAMPLE_RATE)
+        return transcriber.prompted_pass_soon(audio, start / SAMPLE_RATE, speech_end(spans, 0, len(audio)))
 
     def _fill_finish(self, start: int, end: int, prompted: list[Word] | None) -> None:
         """The filled pauses of a filler pass placed among the words of [start, end); None: keep the chunks'."""

@@ -1,0 +1,75 @@
+"""Decoding cost: voiceprep's transcription against faster-whisper's own single pass, same audio.
+
+The audio is the latency benchmark's answer (eSpeak NG sentences with short gaps, ``--seconds``
+long). Each decoding runs ``--repeat`` times on a loaded model; printed per decoding: the best
+wall time, the CPU time of that run (all threads), how many times the encoder ran, and the
+content WER against the script eSpeak spoke. The last line is the ratio of the two, which the
+decoding budget (at most 1.5x) is about:
+
+    python benchmarks/decoding_cost.py [--seconds 180] [--model tiny.en] [--repeat 2] [--cores K]
+
+``--cores K`` pins the process to K cores first. Run it on an idle machine, or say what else ran.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from feedback_latency import content_wer, spoken
+
+from voiceprep.audio import to_float
+from voiceprep.evaluate import _canonical
+from voiceprep.tokens import from_text
+from voiceprep.transcribe import Settings, Transcriber
+
+
+def measure(transcriber: Transcriber, audio, script: str, repeat: int) -> tuple[float, float, int, float]:
+    """Best wall time, its CPU time, its encoder runs, and content WER against the script."""
+    best: tuple[float, float, int, float] | None = None
+    for _ in range(repeat):
+        runs = transcriber.encoder.runs
+        cpu, wall = time.process_time(), time.perf_counter()
+        heard = transcriber.transcribe(audio)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        errors, count = content_wer(_canonical(from_text(script)), _canonical(from_text(heard.text)))
+        row = (wall, cpu, transcriber.encoder.runs - runs, errors / max(1, count))
+        if best is None or row[0] < best[0]:
+            best = row
+    assert best is not None
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=180.0)
+    parser.add_argument("--model", default="tiny.en")
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--cores", type=int)
+    args = parser.parse_args()
+    if args.cores:
+        os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[: args.cores]))
+    cores = len(os.sched_getaffinity(0))
+    with tempfile.TemporaryDirectory() as tmp:
+        samples, script = spoken(args.seconds, Path(tmp))
+    audio = to_float(samples)
+    print(f"answer: {len(audio) / 16000:.1f} s of eSpeak NG speech; {cores} of {os.cpu_count()} cores", flush=True)
+    rows = {}
+    for name, settings in (("faster-whisper", Settings.whisper_defaults()), ("voiceprep", Settings())):
+        rows[name] = measure(Transcriber(args.model, settings), audio, script, args.repeat)
+        wall, cpu, encodes, wer = rows[name]
+        print(f"{name}: {wall:.2f} s wall, {cpu:.2f} s CPU, {encodes} encoder runs, {100 * wer:.1f}% WER", flush=True)
+    print(f"machine: {platform.machine()}, Python {platform.python_version()}, model {args.model}")
+    (fw_wall, fw_cpu, _, _), (vp_wall, vp_cpu, _, _) = rows["faster-whisper"], rows["voiceprep"]
+    print(f"wall_ratio={vp_wall / fw_wall:.2f} cpu_ratio={vp_cpu / fw_cpu:.2f} cores={cores}")
+
+
+if __name__ == "__main__":
+    main()

@@ -95,3 +95,45 @@ def test_a_hesitation_inside_a_number_does_not_split_it() -> None:
 
     found = analyze_text("we cut it from 480, um, milliseconds to 95 milliseconds", None, "typed").numbers
     assert [(n.kind, n.from_value, n.value) for n in found] == [("change", 480, 95)]
+
+
+def test_a_term_only_the_prompted_pass_heard_replaces_the_plain_words_in_its_place() -> None:
+    from helpers import words_from
+    from voiceprep.transcribe import take_terms
+
+    plain = words_from("we added a cash in front of the model")
+    prompted = words_from("um we added a cache in front of the model")
+    out = take_terms(plain, prompted, ("cache", "p99"))
+    assert [w.text for w in out] == ["we", "added", "a", "cache", "in", "front", "of", "the", "model"]
+    cash = next(w for w in plain if w.text == "cash")
+    cache = next(w for w in out if w.text == "cache")
+    assert (cache.start, cache.end) == (cash.start, cash.end)  # in the plain word's time
+    # a word that is not a term is the plain pass's to decide
+    assert take_terms(plain, words_from("we added a catch in front of the model"), ("cache",)) == plain
+    # and without a vocabulary nothing changes
+    assert take_terms(plain, prompted, ()) == plain
+
+
+def test_a_term_of_several_words_may_replace_a_different_number_of_words() -> None:
+    from helpers import words_from
+    from voiceprep.transcribe import take_terms
+
+    plain = words_from("we run back in for every night")
+    prompted = words_from("we run batch inference every night")
+    out = take_terms(plain, prompted, ("batch inference",))
+    assert " ".join(w.text for w in out) == "we run batch inference every night"
+    assert all(a.end <= b.start for a, b in itertools.pairwise(out))
+    # half of a term is not the term
+    assert take_terms(plain, words_from("we run batch in for every night"), ("batch inference",)) == plain
+    # a whole other sentence is not a slip to settle
+    long_plain = words_from("one two three four five six")
+    assert take_terms(long_plain, words_from("cache seven eight nine ten eleven"), ("cache",)) == long_plain
+
+
+def test_filled_pauses_of_the_plain_pass_stay_when_a_term_is_taken() -> None:
+    from helpers import words_from
+    from voiceprep.transcribe import take_terms
+
+    plain = words_from("um we added a cash")
+    out = take_terms(plain, words_from("we added a cache"), ("cache",))
+    assert [w.text for w in out] == ["um", "we", "added", "a", "cache"]

@@ -20,6 +20,7 @@ import pytest
 
 from helpers import SCRIPT, content_words, run_cli, word_error_rate, write_wav
 from voiceprep.audio import read_wav
+from voiceprep.questions import Library
 from voiceprep.speech import Speaker
 
 pytestmark = pytest.mark.e2e
@@ -139,6 +140,9 @@ def test_practice_records_transcribes_and_saves(practised, spoken_answer: np.nda
     assert "A production failure and how it was handled" in covered
     assert "Why ML rather than rules or heuristics" in covered
     assert report["model"]["name"] == "tiny.en" and report["model"]["vad_filter"] is True
+    # the transcription was told the question's words of the trade, and says so
+    pack, question = Library.load(None).find(QUESTION)
+    assert report["model"]["terms"] == list(pack.vocabulary(question)) and "XGBoost" in report["model"]["terms"]
     words = report["words"]
     assert all(a["start"] <= b["start"] for a, b in itertools.pairwise(words))
 

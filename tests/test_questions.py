@@ -148,3 +148,14 @@ def test_every_builtin_point_can_be_judged_and_probed() -> None:
         for p in q.points:
             assert p.id and p.description and len(p.examples) >= 2, (q.id, p.point)
             assert p.probes or q.kind == "closing", (q.id, p.point)
+
+
+def test_a_questions_vocabulary_is_its_own_terms_then_the_packs_without_repeats() -> None:
+    from voiceprep.questions import Library
+
+    pack, question = Library.load(None).find("rag-at-scale")
+    vocabulary = pack.vocabulary(question)
+    assert vocabulary[: len(question.terms)] == tuple(question.terms)
+    assert set(pack.terms) <= set(vocabulary)
+    assert len({t.lower() for t in vocabulary}) == len(vocabulary)
+    assert "pgvector" in vocabulary and "Kubernetes" in vocabulary

@@ -80,9 +80,9 @@ def test_live_the_filler_pass_hears_whole_windows_not_short_chunks(
     windows: list[tuple[int, int]] = []
     finish = StreamingTranscriber._fill_finish
 
-    def spy(self: StreamingTranscriber, start: int, end: int, prompted: list | None) -> None:
+    def spy(self: StreamingTranscriber, start: int, end: int, prompted: list | None, terms: tuple = ()) -> None:
         windows.append((start, end))
-        finish(self, start, end, prompted)
+        finish(self, start, end, prompted, terms)
 
     monkeypatch.setattr(StreamingTranscriber, "_fill_finish", spy)
     audio = np.concatenate([spoken_answer, np.zeros(8000, np.int16), spoken_answer]).astype(np.float32) / 32768

@@ -352,7 +352,7 @@ def cmd_analyze(args: argparse.Namespace, console: Console) -> int:
             ) from None
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.json else None
     try:
-        transcript = transcribe_streaming(loader.get(), audio, on_progress=bar)
+        transcript = transcribe_streaming(loader.get().use_terms(pack.vocabulary(question)), audio, on_progress=bar)
     except KeyboardInterrupt:
         if session is None:
             raise
@@ -472,6 +472,8 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
         settings.seed = None
     if args.hotwords:
         settings.hotwords = args.hotwords
+    if args.terms:
+        settings.terms = tuple(t.strip() for t in args.terms.split(",") if t.strip())
     result = evaluate_audio(path, args.model, limit=args.limit, on_clip=progress, settings=settings, live=args.live)
     if args.json:
         print(result.model_dump_json(indent=2))
@@ -918,6 +920,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--live", action="store_true", help="transcribe as practice does, while the answer is spoken")
     p.add_argument("--hotwords", metavar="TERMS", help="terms to bias the plain pass towards, to measure their effect")
+    p.add_argument(
+        "--terms", metavar="T1,T2", help="a vocabulary for the prompted pass to bring back, as a question's is"
+    )
     p.add_argument(
         "--method", choices=rubric.METHODS, help=f"rubric set only: how coverage is judged (default {rubric.METHOD})"
     )

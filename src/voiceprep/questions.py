@@ -79,6 +79,9 @@ class Question(Strict):
     points: list[RubricPoint] = Field(min_length=3, max_length=6)
     mistakes: list[str] = Field(min_length=1)
     story: bool | None = None
+    # Words of the trade an answer is likely to use, spelt as they should be written ("LoRA",
+    # "p99"): the transcription is told them, so "cache" is not written "cash".
+    terms: list[str] = []
 
     @property
     def is_story(self) -> bool:
@@ -108,7 +111,15 @@ class Pack(Strict):
     title: str
     description: str = ""
     questions: list[Question] = Field(min_length=1)
+    terms: list[str] = []  # words of the trade for every question of the pack
     path: Path | None = Field(default=None, exclude=True)
+
+    def vocabulary(self, question: Question) -> tuple[str, ...]:
+        """The terms the transcription of an answer to ``question`` is told: its own, then the pack's."""
+        seen: dict[str, str] = {}
+        for term in [*question.terms, *self.terms]:
+            seen.setdefault(term.strip().lower(), term.strip())
+        return tuple(t for t in seen.values() if t)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Pack:

@@ -169,12 +169,14 @@ def record_take(
     path: Path,
     loader: ModelLoader,
     on_take: Callable[[Take], None] | None = None,
+    terms: tuple[str, ...] = (),
 ) -> Recorded:
     """Record an answer into ``path`` (streamed to disk, transcribed as it comes) and finish its transcript.
 
     ``on_take`` hears of the take as soon as it ends, before the transcript is finished. Device and
     storage errors are raised as they come; Ctrl-C while recording ends the take (it is kept:
     ``take.stopped_by`` says so); Ctrl-C while transcribing is raised as KeyboardInterrupt.
+    ``terms``: the question's vocabulary, for the transcription.
     """
     rules = setup.rules
     interactive = sys.stdin.isatty()
@@ -195,7 +197,7 @@ def record_take(
             console.note(text)
 
     # Chunks are transcribed while the answer goes on, so only its end is left afterwards.
-    stream = StreamingTranscriber(loader.get, on_words=show_words if setup.live else None)
+    stream = StreamingTranscriber(lambda: loader.get().use_terms(terms), on_words=show_words if setup.live else None)
     voice = PitchTracker()  # pitch and loudness, measured as the answer comes in too
     recorder = DeviceRecorder(device=setup.input_device)
     try:
@@ -215,7 +217,7 @@ def record_take(
     if abs(transcript.duration_s - len(samples) / SAMPLE_RATE) > 0.01:
         # Ctrl-C can land between writing a block and streaming it: the file on disk is
         # the take, so transcribe that.
-        transcript = loader.get().transcribe(to_float(samples))
+        transcript = loader.get().use_terms(terms).transcribe(to_float(samples))
     return Recorded(take, transcript, voice.finish(), ended_at)
 
 
@@ -233,7 +235,7 @@ def record_and_analyse(
     ``on_ready`` gets the seconds from the end of the take to the report.
     """
     try:
-        done = _record_in(console, setup, session, loader)
+        done = _record_in(console, setup, session, loader, pack.vocabulary(question))
     except KeyboardInterrupt:
         raise interrupted(session) from None
     report = analyse_session(session, done.transcript, pack, question, done.take.seconds, "practice", done.frames)
@@ -242,14 +244,16 @@ def record_and_analyse(
     return report
 
 
-def _record_in(console: Console, setup: RoundSetup, session: Session, loader: ModelLoader) -> Recorded:
+def _record_in(
+    console: Console, setup: RoundSetup, session: Session, loader: ModelLoader, terms: tuple[str, ...]
+) -> Recorded:
     """``record_take`` into a session, whose status follows the take."""
 
     def taken(take: Take) -> None:
         session.update(status="recorded", stopped_by=take.stopped_by)
 
     try:
-        return record_take(console, setup, session.answer_path, loader, on_take=taken)
+        return record_take(console, setup, session.answer_path, loader, on_take=taken, terms=terms)
     except (DeviceError, StorageError) as exc:
         with contextlib.suppress(StorageError):  # a full disk may refuse this too: listed as interrupted then
             session.update(status="failed", note=str(exc))

@@ -45,6 +45,7 @@ class ModelInfo(Record):
     filler_pass: bool = False
     parallel_passes: bool = False  # the prompted pass on a model of its own, beside the plain one
     hotwords: str | None = None  # terms the plain pass was biased towards
+    terms: list[str] = []  # the question's vocabulary, given to the prompted pass
     seed: int | None = None
     faster_whisper_version: str = ""
 

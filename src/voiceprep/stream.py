@@ -29,6 +29,7 @@ from .transcribe import (
     merge_filled_pauses,
     speech_end,
     speech_spans,
+    take_terms,
 )
 
 FILLER_WINDOW_S = 8.0  # live, the least audio the filler pass hears at once (but at the end)
@@ -186,7 +187,9 @@ class StreamingTranscriber:
                 if self._on_words is not None and words:
                     self._on_words(words)
         if final is not None:
-            self._fill_finish(final[0], end, final[1].result() if final[1] is not None else [])
+            self._fill_finish(
+                final[0], end, final[1].result() if final[1] is not None else [], transcriber.settings.terms
+            )
         elif fillers_later and end - self._filler_from >= FILLER_WINDOW_S * SAMPLE_RATE:
             if start == self._filler_from:
                 # the chunk alone was long enough: its own filler pass heard exactly this window
@@ -205,7 +208,7 @@ class StreamingTranscriber:
         Where the chunks found none there is nothing to check, and no decoding is spent.
         """
         pending = self._fill_start(transcriber, start, end)
-        self._fill_finish(start, end, pending.result() if pending is not None else None)
+        self._fill_finish(start, end, pending.result() if pending is not None else None, transcriber.settings.terms)
 
     def _fill_start(
         self, transcriber: Transcriber, start: int, end: int, last: bool = False
@@ -222,15 +225,20 @@ class StreamingTranscriber:
             return None if not last else done_future([])
         return transcriber.prompted_pass_soon(audio, start / SAMPLE_RATE, speech_end(spans, 0, len(audio)))
 
-    def _fill_finish(self, start: int, end: int, prompted: list[Word] | None) -> None:
-        """The filled pauses of a filler pass placed among the words of [start, end); None: keep the chunks'."""
+    def _fill_finish(self, start: int, end: int, prompted: list[Word] | None, terms: tuple[str, ...] = ()) -> None:
+        """The filled pauses of a filler pass placed among the words of [start, end); None: keep the chunks'.
+
+        The pass's words of ``terms`` replace what the chunks heard in their place (``take_terms``).
+        """
         lo, hi = start / SAMPLE_RATE, end / SAMPLE_RATE
         with self._lock:
             if prompted is not None:
-                kept = [w for w in self._words if not (lo <= w.start < hi and is_filled_pause(w))]
-                window = [w for w in kept if lo <= w.start < hi]
+                outside = [w for w in self._words if not lo <= w.start < hi]
+                window = take_terms(
+                    [w for w in self._words if lo <= w.start < hi and not is_filled_pause(w)], prompted, terms
+                )
                 placed = merge_filled_pauses(window, prompted)
-                self._words = kept + [w for w in placed if is_filled_pause(w) and lo <= w.start < hi]
+                self._words = sorted(outside + placed, key=lambda w: (w.start, w.end))
             self._filler_from = end
 
     def _next_chunk(self) -> tuple[int, int]:

@@ -304,6 +304,10 @@ class Settings:
     parallel_passes: bool = True
     # Terms to bias the plain pass towards (faster-whisper's ``hotwords``), e.g. a question's vocabulary.
     hotwords: str | None = None
+    # A question's vocabulary ("LoRA", "p99", "cache"): given to the prompted pass, which runs
+    # anyway, and where it writes one of these terms and the plain pass another word in the
+    # same place ("cash", "Laura"), the term is taken. No extra decoding.
+    terms: tuple[str, ...] = ()
     # faster-whisper retries a poor decoding by sampling at higher temperatures; a fixed seed
     # makes that repeatable, so the same audio always gives the same words. None: unseeded.
     seed: int | None = 0
@@ -403,9 +407,16 @@ class Transcriber:
             filler_pass=self.settings.filler_pass,
             parallel_passes=self._prompted_model is not None,
             hotwords=self.settings.hotwords,
+            terms=list(self.settings.terms),
             seed=self.settings.seed,
             faster_whisper_version=faster_whisper_version(),
         )
+
+    def use_terms(self, terms: tuple[str, ...]) -> Transcriber:
+        """Transcribe from now on with a question's vocabulary (``Settings.terms``); returns itself."""
+        self.settings.terms = tuple(terms)
+        self.info = self.info.model_copy(update={"terms": list(terms)})
+        return self
 
     def _load_model(self, threads: int) -> Any:
         try:
@@ -455,16 +466,27 @@ class Transcriber:
         s = self.settings
         if not s.filler_pass:
             words, dropped = self._decode(
-                audio, offset_s, s.initial_prompt, s.condition_on_previous_text, speech_end_s=speech_end_s
+                audio,
+                offset_s,
+                s.initial_prompt,
+                s.condition_on_previous_text,
+                speech_end_s=speech_end_s,
+                hotwords=s.hotwords,
             )
         else:
             plain_prompt = context if s.condition_on_previous_text else None
             prompted = self.prompted_pass_soon(audio, offset_s, speech_end_s) if fillers else None
             words, dropped = self._decode(
-                audio, offset_s, plain_prompt, s.condition_on_previous_text, speech_end_s=speech_end_s
+                audio,
+                offset_s,
+                plain_prompt,
+                s.condition_on_previous_text,
+                speech_end_s=speech_end_s,
+                hotwords=s.hotwords,
             )
             if prompted is not None:
-                return merge_filled_pauses(words, prompted.result()), dropped
+                heard = prompted.result()
+                return merge_filled_pauses(take_terms(words, heard, s.terms), heard), dropped
         return (words if fillers else [w for w in words if not is_filled_pause(w)]), dropped
 
     def prompted_pass(self, audio: FloatArray, offset_s: float = 0.0, speech_end_s: float | None = None) -> list[Word]:
@@ -480,16 +502,17 @@ class Transcriber:
     ) -> Future[list[Word]]:
         """``prompted_pass`` started beside the caller's own decoding where a core is there for it."""
         prompt = self.settings.initial_prompt or FILLER_PROMPT
+        if self.settings.terms:
+            # After the hesitations, not before: Whisper copies the style of what it was
+            # prompted with last, and terms first made it invent more "um"s (README, "Technical terms").
+            prompt = f"{prompt} {', '.join(self.settings.terms)}."
         beam = self.settings.filler_beam_size
-        if self._beside is None:
-            return done_future(
-                self._decode(audio, offset_s, prompt, False, beam_size=beam, speech_end_s=speech_end_s)[0]
-            )
-        return self._beside.submit(
-            lambda: self._decode(
-                audio, offset_s, prompt, False, self._prompted_model, beam_size=beam, speech_end_s=speech_end_s
-            )[0]
-        )
+        model = self._prompted_model
+
+        def decode() -> list[Word]:
+            return self._decode(audio, offset_s, prompt, False, model, beam, speech_end_s)[0]
+
+        return done_future(decode()) if self._beside is None else self._beside.submit(decode)
 
     def _decode(
         self,
@@ -500,6 +523,7 @@ class Transcriber:
         model: Any = None,
         beam_size: int | None = None,
         speech_end_s: float | None = None,
+        hotwords: str | None = None,
     ) -> tuple[list[Word], list[str]]:
         s = self.settings
         if s.seed is not None:
@@ -519,7 +543,7 @@ class Transcriber:
             vad_filter=True,
             initial_prompt=prompt,
             condition_on_previous_text=condition,
-            hotwords=s.hotwords if model is None else None,  # the plain pass only
+            hotwords=hotwords,
         )
         words: list[Word] = []
         dropped: list[str] = []
@@ -696,6 +720,56 @@ def merge_filled_pauses(words: list[Word], prompted: list[Word]) -> list[Word]:
             gap = sum((p.start + p.end) / 2 < middle for p in plain)
         placed.append(_into_gap(w, plain, gap))
     return sorted(plain + placed, key=lambda w: (w.start, w.end))
+
+
+MAX_TERM_BLOCK = 4  # words on either side of a difference a term may settle; wider is another sentence
+
+
+def take_terms(words: list[Word], prompted: list[Word], terms: tuple[str, ...]) -> list[Word]:
+    """The plain decoding's words, with a term of ``terms`` where only the prompted one heard it.
+
+    The two decodings are aligned word by word; where the prompted one wrote a term and the
+    plain one wrote something else in the same place ("cash" for "cache", "match inference"
+    for "batch inference"), the term replaces those words, in their time.
+    """
+    from difflib import SequenceMatcher
+
+    wanted = [tuple(normalise(part) for part in t.split()) for t in terms]
+    wanted = [t for t in wanted if all(t)]
+    if not wanted:
+        return words
+    plain = [w for w in words if not is_filled_pause(w)]
+    heard = [w for w in prompted if not is_filled_pause(w)]
+    said = [normalise(w.text) for w in heard]
+    matcher = SequenceMatcher(None, said, [normalise(w.text) for w in plain], autojunk=False)
+    swap: dict[int, list[Word]] = {}  # first plain word of a replaced block -> the words instead
+    gone: set[int] = set()
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op != "replace" or a1 - a0 > MAX_TERM_BLOCK or b1 - b0 > MAX_TERM_BLOCK:
+            continue
+        if not any(_term_within(said, term, a0, a1) for term in wanted):
+            continue
+        start, end = plain[b0].start, plain[b1 - 1].end
+        step = (end - start) / (a1 - a0)
+        swap[b0] = [
+            w.model_copy(update={"start": round(start + k * step, 3), "end": round(start + (k + 1) * step, 3)})
+            for k, w in enumerate(heard[a0:a1])
+        ]
+        gone.update(range(b0, b1))
+    if not swap:
+        return words
+    out: list[Word] = [w for w in words if is_filled_pause(w)]
+    for k, w in enumerate(plain):
+        out += swap.get(k, [])
+        if k not in gone:
+            out.append(w)
+    return sorted(out, key=lambda w: (w.start, w.end))
+
+
+def _term_within(said: list[str], term: tuple[str, ...], a0: int, a1: int) -> bool:
+    """Whether ``term`` (its words) is said somewhere overlapping said[a0:a1]."""
+    n = len(term)
+    return any(tuple(said[k : k + n]) == term for k in range(max(0, a0 - n + 1), min(a1, len(said) - n + 1)))
 
 
 def _into_gap(filler: Word, plain: list[Word], gap: int) -> Word:

@@ -6,7 +6,10 @@ wall time, the CPU time of that run (all threads), how many times the encoder ra
 content WER against the script eSpeak spoke. The last line is the ratio of the two, which the
 decoding budget (at most 1.5x) is about:
 
-    python benchmarks/decoding_cost.py [--seconds 180] [--model tiny.en] [--repeat 2] [--cores K]
+    python benchmarks/decoding_cost.py [--seconds 180] [--model tiny.en] [--repeat 2] [--cores K] [--question ID]
+
+voiceprep is told the vocabulary of ``--question`` (default: the one the answer is about), as
+`voiceprep practice` is.
 
 ``--cores K`` pins the process to K cores first. Run it on an idle machine, or say what else ran.
 """
@@ -27,6 +30,7 @@ from feedback_latency import content_wer, spoken
 
 from voiceprep.audio import to_float
 from voiceprep.evaluate import _canonical
+from voiceprep.questions import Library
 from voiceprep.tokens import from_text
 from voiceprep.transcribe import Settings, Transcriber
 
@@ -53,6 +57,9 @@ def main() -> None:
     parser.add_argument("--model", default="tiny.en")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--cores", type=int)
+    parser.add_argument(
+        "--question", default="prototype-to-production", help="whose vocabulary voiceprep is told, as practice is"
+    )
     args = parser.parse_args()
     if args.cores:
         os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[: args.cores]))
@@ -62,8 +69,12 @@ def main() -> None:
     audio = to_float(samples)
     print(f"answer: {len(audio) / 16000:.1f} s of eSpeak NG speech; {cores} of {os.cpu_count()} cores", flush=True)
     rows = {}
+    pack, question = Library.load(None).find(args.question)
     for name, settings in (("faster-whisper", Settings.whisper_defaults()), ("voiceprep", Settings())):
-        rows[name] = measure(Transcriber(args.model, settings), audio, script, args.repeat)
+        transcriber = Transcriber(args.model, settings)
+        if name == "voiceprep":
+            transcriber.use_terms(pack.vocabulary(question))
+        rows[name] = measure(transcriber, audio, script, args.repeat)
         wall, cpu, encodes, wer = rows[name]
         print(f"{name}: {wall:.2f} s wall, {cpu:.2f} s CPU, {encodes} encoder runs, {100 * wer:.1f}% WER", flush=True)
     print(f"machine: {platform.machine()}, Python {platform.python_version()}, model {args.model}")

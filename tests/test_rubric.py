@@ -156,3 +156,27 @@ def test_a_rubric_set_naming_an_unknown_point_is_refused(tmp_path, questions) ->
     )
     with pytest.raises(VoiceprepError, match="unknown points"):
         evaluate_rubric(bad, questions)
+
+
+def test_prepare_embeds_the_references_so_the_answer_does_not_wait_for_them() -> None:
+    from voiceprep.embedding import shared_encoder
+    from voiceprep.questions import Library
+
+    _, question = Library.load(None).find("rag-at-scale")
+    encoder = shared_encoder()
+    encoder._cache.clear()  # as in a new process
+    rubric.prepare(question.points)
+    before = encoder.encode
+    calls: list[int] = []
+
+    def counted(texts):  # type: ignore[no-untyped-def]
+        calls.append(len(texts))
+        return before(texts)
+
+    encoder.encode = counted  # type: ignore[method-assign]
+    try:
+        for point in question.points:
+            encoder.encode_cached(point.references)
+    finally:
+        encoder.encode = before  # type: ignore[method-assign]
+    assert calls == []  # every reference was embedded ahead

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import analysis, calibrate
+from . import analysis, calibrate, rubric
 from .audio import SAMPLE_RATE, DevicePlayer, DeviceRecorder, StopRules, Take, read_wav, to_float
 from .delivery import Frames, PitchTracker
 from .errors import DeviceError, Interrupted, SpeechError, StorageError
@@ -234,14 +234,24 @@ def record_and_analyse(
 
     ``on_ready`` gets the seconds from the end of the take to the report.
     """
+    # The rubric's sentence model loads while the candidate speaks, so the report does not wait for it.
+    ready = threading.Thread(target=_quietly, args=(rubric.prepare, question.points), name="rubric-ready", daemon=True)
+    ready.start()
     try:
         done = _record_in(console, setup, session, loader, pack.vocabulary(question))
     except KeyboardInterrupt:
         raise interrupted(session) from None
+    ready.join()
     report = analyse_session(session, done.transcript, pack, question, done.take.seconds, "practice", done.frames)
     if on_ready is not None:
         on_ready(time.perf_counter() - done.ended_at)
     return report
+
+
+def _quietly(work: Callable[..., None], *args: object) -> None:
+    """Run work ahead of need: a failure is met again, and reported, when the work is needed."""
+    with contextlib.suppress(Exception):
+        work(*args)
 
 
 def _record_in(

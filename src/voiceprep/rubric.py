@@ -218,6 +218,20 @@ def _cues_in(point: RubricPoint, words: list[str]) -> list[str]:
     return found
 
 
+def prepare(points: Sequence[RubricPoint]) -> None:
+    """Load the sentence model and embed the points' references now, not when the answer has ended.
+
+    Cold, they are most of the analysis of an answer (measured: 0.34 s of 0.54 s for a 3-minute
+    answer on a 2-core machine); ``rounds`` runs this while the candidate speaks.
+    """
+    from .embedding import shared_encoder
+
+    encoder = shared_encoder()
+    for point in points:
+        if point.references:
+            encoder.encode_cached(point.references)
+
+
 def similarities(points: Sequence[RubricPoint], parts: Sequence[Stretch]) -> np.ndarray:
     """Cosine similarity of each stretch (rows) to each point (columns): the best of its references."""
     from .embedding import shared_encoder

@@ -3,7 +3,8 @@
 Runs the real `voiceprep practice` in a subprocess at a terminal (a pty), recording through
 PortAudio from a virtual ALSA microphone: a FIFO fed with an answer spoken by eSpeak NG, at
 real-time pace (``--pace 1``) or faster. The moment the whole answer has been fed, Enter is
-pressed, as a candidate would; feedback_s is the time from that key to the report on stdout.
+pressed, as a candidate would; feedback_s is the time from that key to the whole report on
+stdout (the time until the process has exited is printed too).
 
 Then, on the same recording, batch_s is what tools that transcribe after the answer do: the
 whole file transcribed and analysed once it has ended (model already loaded). wer_delta is how
@@ -25,6 +26,7 @@ feedback_s=... batch_s=... ratio=... wer_delta=... peak_rss_mb=... load=N cores=
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -161,11 +163,32 @@ def practice_run(answer: np.ndarray, pace: float, model: str, workdir: Path) -> 
                 continue  # PortAudio opens and closes the device while probing
 
     threading.Thread(target=feed, daemon=True).start()
+    # The report is on the screen when its JSON is whole on stdout: the process exiting after
+    # that (threads joined, models unloaded) is not time the candidate waits for.
+    out_lines: list[str] = []
+    shown: list[float] = []
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            out_lines.append(line)
+            if not shown and line.startswith("}"):
+                with contextlib.suppress(ValueError):
+                    json.loads("".join(out_lines))
+                    shown.append(time.perf_counter())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     ended.wait(timeout=limit / max(pace, 0.05) + 120)
     pressed = time.perf_counter()
     os.write(master, b"\n")  # the candidate has finished and presses Enter
-    out, err = proc.communicate(timeout=600)
-    feedback = time.perf_counter() - pressed
+    proc.wait(timeout=600)
+    exited = time.perf_counter() - pressed
+    reader.join()
+    err = proc.stderr.read() if proc.stderr is not None else ""
+    out = "".join(out_lines)
+    feedback = (shown[0] if shown else time.perf_counter()) - pressed
+    print(f"practice exited {exited:.2f} s after Enter", flush=True)
     os.close(master)
     if proc.returncode != 0:
         raise SystemExit(f"practice failed ({proc.returncode}): {err.strip()}")

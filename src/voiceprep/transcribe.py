@@ -14,7 +14,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +119,53 @@ class TailSkipped(Exception):
 TAIL_S = 0.75  # speech the VAD hears after the last word written that is not worth another window
 
 
+class OnceEach:
+    """Work done once for each key, however many threads ask for it at the same time.
+
+    The first caller computes; the others wait for its result. The last ``keep`` results are
+    kept. A failure reaches every caller waiting for it and is not kept.
+    """
+
+    def __init__(self, keep: int = 4):
+        self._keep = keep
+        self._lock = threading.Lock()
+        self._results: OrderedDict[bytes, Future[Any]] = OrderedDict()
+        self.runs = 0
+        self.shared = 0
+
+    def get(self, key: bytes, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            pending = self._results.get(key)
+            mine = pending is None
+            if mine:
+                pending = self._results[key] = Future()
+                while len(self._results) > self._keep:
+                    self._results.popitem(last=False)
+            else:
+                self.shared += 1
+        assert pending is not None
+        if not mine:
+            return pending.result()
+        self.runs += 1
+        try:
+            result = compute()
+        except BaseException as exc:
+            with self._lock:
+                self._results.pop(key, None)
+            pending.set_exception(exc)
+            raise
+        pending.set_result(result)
+        return result
+
+
+def digest_of(array: Any, *extra: object) -> bytes:
+    """A key for an array's contents (and any options that go with it)."""
+    digest = hashlib.blake2b(np.ascontiguousarray(array).tobytes(), digest_size=16)
+    if extra:
+        digest.update(repr(extra).encode())
+    return digest.digest()
+
+
 class SharedEncoder:
     """One encoder run for the two passes of a chunk: both decode the same features.
 
@@ -129,13 +176,17 @@ class SharedEncoder:
     """
 
     def __init__(self, keep: int = 4):
-        self._keep = keep
-        self._lock = threading.Lock()
-        self._outputs: OrderedDict[bytes, Future[Any]] = OrderedDict()
+        self._outputs = OnceEach(keep)
         self._decoding = threading.local()
-        self.runs = 0
-        self.shared = 0
         self.tails_skipped = 0
+
+    @property
+    def runs(self) -> int:
+        return self._outputs.runs
+
+    @property
+    def shared(self) -> int:
+        return self._outputs.shared
 
     def start_decoding(self) -> None:
         """A decoding starts on this thread: its first window is always encoded."""
@@ -163,33 +214,10 @@ class SharedEncoder:
             # follows the last word is mostly that pause: not worth a whole encoding.
             self.tails_skipped += 1
             raise TailSkipped
-        key = hashlib.blake2b(np.ascontiguousarray(features).tobytes(), digest_size=16).digest()
-        with self._lock:
-            pending = self._outputs.get(key)
-            mine = pending is None
-            if mine:
-                pending = self._outputs[key] = Future()
-                while len(self._outputs) > self._keep:
-                    self._outputs.popitem(last=False)
-            else:
-                self.shared += 1
-        assert pending is not None
-        if not mine:
-            return pending.result()
-        self.runs += 1
-        try:
-            output = encode(features)
-        except BaseException as exc:
-            with self._lock:
-                self._outputs.pop(key, None)
-            pending.set_exception(exc)
-            raise
-        pending.set_result(output)
-        return output
+        return self._outputs.get(digest_of(features), lambda: encode(features))
 
 
-_VAD_LOCK = threading.Lock()
-_VAD_RESULTS: OrderedDict[bytes, Future[list[dict[str, int]]]] = OrderedDict()
+_VAD_RESULTS = OnceEach()
 
 
 def share_vad() -> None:
@@ -206,26 +234,9 @@ def share_vad() -> None:
         return
 
     def shared(audio: Any, vad_options: Any = None, sampling_rate: int = 16000, **kwargs: Any) -> list[dict[str, int]]:
-        digest = hashlib.blake2b(np.ascontiguousarray(audio).tobytes(), digest_size=16)
-        digest.update(repr((vad_options, sampling_rate, sorted(kwargs.items()))).encode())
-        key = digest.digest()
-        with _VAD_LOCK:
-            pending = _VAD_RESULTS.get(key)
-            mine = pending is None
-            if mine:
-                pending = _VAD_RESULTS[key] = Future()
-                while len(_VAD_RESULTS) > 4:
-                    _VAD_RESULTS.popitem(last=False)
-        assert pending is not None
-        if mine:
-            try:
-                pending.set_result(original(audio, vad_options, sampling_rate, **kwargs))
-            except BaseException as exc:
-                with _VAD_LOCK:
-                    _VAD_RESULTS.pop(key, None)
-                pending.set_exception(exc)
-                raise
-        return [dict(chunk) for chunk in pending.result()]
+        key = digest_of(audio, vad_options, sampling_rate, sorted(kwargs.items()))
+        found = _VAD_RESULTS.get(key, lambda: original(audio, vad_options, sampling_rate, **kwargs))
+        return [dict(chunk) for chunk in found]  # each caller gets its own copy
 
     shared.shared = True  # type: ignore[attr-defined]
     fw.get_speech_timestamps = shared
@@ -414,7 +425,7 @@ class Transcriber:
 
     def use_terms(self, terms: tuple[str, ...]) -> Transcriber:
         """Transcribe from now on with a question's vocabulary (``Settings.terms``); returns itself."""
-        self.settings.terms = tuple(terms)
+        self.settings = replace(self.settings, terms=tuple(terms))
         self.info = self.info.model_copy(update={"terms": list(terms)})
         return self
 

@@ -180,3 +180,17 @@ def test_prepare_embeds_the_references_so_the_answer_does_not_wait_for_them() ->
     finally:
         encoder.encode = before  # type: ignore[method-assign]
     assert calls == []  # every reference was embedded ahead
+
+
+def test_many_sentences_are_embedded_in_batches_with_the_same_result() -> None:
+    import numpy as np
+
+    from voiceprep.embedding import BATCH, shared_encoder
+
+    encoder = shared_encoder()
+    texts = [f"We cut the latency by {k} milliseconds on the checkout page." for k in range(BATCH * 2 + 5)]
+    together = encoder.encode(texts)
+    assert together.shape == (len(texts), 384)
+    # the rows do not depend on the batch a text was embedded in
+    assert np.allclose(together[BATCH + 3], encoder.encode([texts[BATCH + 3]])[0], atol=1e-4)
+    assert np.allclose(together[-1], encoder.encode(texts[-2:])[1], atol=1e-4)

@@ -66,6 +66,11 @@ class ModelLoader:
         assert self._result is not None
         return self._result
 
+    def release(self) -> None:
+        """Let the loaded model go (once the last transcription is done), so its memory can be freed."""
+        self._thread.join()
+        self._result = None
+
 
 def analyse_session(
     session: Session,

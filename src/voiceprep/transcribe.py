@@ -7,6 +7,7 @@ model name that is not a known packaged model or an existing folder is refused.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -349,6 +350,17 @@ def one_malloc_arena() -> None:
         libc.mallopt(-8, 1)  # M_ARENA_MAX
     except (OSError, AttributeError):
         pass
+
+
+def give_back_memory() -> None:
+    """Return the heap glibc keeps after a big free to the system (``malloc_trim``); elsewhere nothing."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
 def done_future(words: list[Word]) -> Future[list[Word]]:

@@ -238,7 +238,9 @@ class StreamingTranscriber:
                     [w for w in self._words if lo <= w.start < hi and not is_filled_pause(w)], prompted, terms
                 )
                 placed = merge_filled_pauses(window, prompted)
-                self._words = sorted(outside + placed, key=lambda w: (w.start, w.end))
+                # a filled pause the pass timed outside this window is not this window's
+                kept = [w for w in placed if not is_filled_pause(w) or lo <= w.start < hi]
+                self._words = sorted(outside + kept, key=lambda w: (w.start, w.end))
             self._filler_from = end
 
     def _next_chunk(self) -> tuple[int, int]:

@@ -335,6 +335,15 @@ class Settings:
         return cls(condition_on_previous_text=False, filler_pass=False)
 
 
+def _glibc(call: str, *args: int) -> None:
+    """Call a glibc malloc tuning function by name; elsewhere than glibc, nothing."""
+    import ctypes
+    import ctypes.util
+
+    with contextlib.suppress(OSError, AttributeError):
+        getattr(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"), call)(*args)
+
+
 def one_malloc_arena() -> None:
     """Ask glibc for one malloc arena, as MALLOC_ARENA_MAX=1 would.
 
@@ -342,25 +351,15 @@ def one_malloc_arena() -> None:
     a 3-minute file peaked at 621 MB with the default and 521 MB with one arena, in the same time.
     Elsewhere than glibc this does nothing.
     """
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt(-8, 1)  # M_ARENA_MAX
-    except (OSError, AttributeError):
-        pass
+    _glibc("mallopt", -8, 1)  # M_ARENA_MAX
 
 
 def give_back_memory() -> None:
     """Return the heap glibc keeps after a big free to the system (``malloc_trim``); elsewhere nothing."""
-    import ctypes
-    import ctypes.util
     import gc
 
     gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    _glibc("malloc_trim", 0)
 
 
 def done_future(words: list[Word]) -> Future[list[Word]]:

@@ -9,6 +9,7 @@ from voiceprep.evaluate import (
     _canonical,
     alignment,
     content_words,
+    counted_fillers,
     evaluate_texts,
     rates,
     reference_words,
@@ -89,6 +90,16 @@ def test_eval_text_command_and_analyze_text(tmp_path: Path) -> None:
     um = data["fillers"][0]
     assert typed.read_text()[int(um["start"]) : int(um["end"])] == "Um,"
     assert any(n["kind"] == "change" and n["from_value"] == 480 and n["value"] == 95 for n in data["numbers"])
+
+
+def test_found_fillers_are_counted_as_the_reference_counts_them() -> None:
+    tokens = from_text("Um, it was like, uh, I mean, you know, like putty.")
+    ami = ManifestEntry(audio="x", reference="", filler_count=2, filler_count_of="filled pauses")
+    assert [f.text for f in counted_fillers(ami, tokens)] == ["um", "uh"]
+    default = ManifestEntry(audio="x", reference="", filler_count=3)
+    assert [f.text for f in counted_fillers(default, tokens)] == ["um", "uh", "you know"]
+    ami_set = [json.loads(line) for line in (DATA / "real-speech-ami" / "manifest.jsonl").read_text().splitlines()]
+    assert {entry["filler_count_of"] for entry in ami_set} == {"filled pauses"}
 
 
 def test_fillers_are_placed_by_word() -> None:

@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -26,9 +27,9 @@ from . import rubric as rubric_mod
 from .audio import SAMPLE_RATE, FloatArray, load_audio
 from .errors import VoiceprepError
 from .questions import Question
-from .schema import NumberMention, Transcript
+from .schema import Filler, NumberMention, Transcript
 from .stream import transcribe_live, transcribe_streaming
-from .tokens import FILLED_PAUSE, Token, from_text, from_words
+from .tokens import FILLED_PAUSE, Token, from_text, from_words, normalise
 from .transcribe import Settings, Transcriber
 
 NUMBER_KINDS = {"CARDINAL", "PERCENT", "MONEY", "YEAR", "ORDINAL", "RANGE"}
@@ -40,6 +41,10 @@ class ManifestEntry(BaseModel):
     audio: str
     reference: str
     filler_count: int
+    # What ``filler_count`` counts; found fillers are counted the same way. The real-speech set
+    # counts "you know" with the filled pauses; the AMI set counts filled pauses only, leaving
+    # "like" and "I mean" uncounted in its references.
+    filler_count_of: Literal["filled pauses", "filled pauses and you know"] = "filled pauses and you know"
     numbers: list[float] = Field(default_factory=list)
     source: str = ""
     kind: str = ""
@@ -266,6 +271,16 @@ def load_manifest(path: Path) -> list[ManifestEntry]:
     return entries
 
 
+def counted_fillers(entry: ManifestEntry, tokens: list[Token]) -> list[Filler]:
+    """The fillers found in ``tokens`` of the kinds the entry's ``filler_count`` counts."""
+    with_you_know = entry.filler_count_of == "filled pauses and you know"
+    return [
+        f
+        for f in fillers_mod.find_fillers(tokens)
+        if f.kind == "filled_pause" or (with_you_know and normalise(f.text) == "you know")
+    ]
+
+
 def score_clip(entry: ManifestEntry, hyp_tokens: list[Token]) -> tuple[list[str], int, int, int]:
     """The hypothesis's canonical words, its content word errors, the reference's content word
     count, and how many fillers found stand where the reference has one."""
@@ -275,7 +290,7 @@ def score_clip(entry: ManifestEntry, hyp_tokens: list[Token]) -> tuple[list[str]
     ref_fillers = _filler_positions(ref_all, entry.filler_count)
     # which filler each hypothesis word belongs to, through the token it came from
     token_filler: dict[int, int] = {}
-    for group, filler in enumerate(fillers_mod.find_fillers(hyp_tokens)):
+    for group, filler in enumerate(counted_fillers(entry, hyp_tokens)):
         for k, t in enumerate(hyp_tokens):
             if filler.start <= t.start and t.end <= filler.end:
                 token_filler[k] = group
@@ -311,7 +326,7 @@ def evaluate_audio(
         audio = load_audio(manifest.parent / entry.audio)
         transcript = run(transcriber, audio)
         tokens = from_words(transcript.words)
-        found_fillers = fillers_mod.find_fillers(tokens)
+        found_fillers = counted_fillers(entry, tokens)
         found_numbers = _number_values(numbers_mod.find_numbers(tokens))
         _, errors, ref_count, aligned = score_clip(entry, tokens)
         clip = ClipScore(

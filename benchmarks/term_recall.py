@@ -60,6 +60,8 @@ FORMS = {
     "gpu": r"\bgpus?\b",
     "rag": r"\br-?a-?g\b",
 }
+# eSpeak NG reads the slash aloud ("a slash b test"); a candidate says "A-B test".
+SAID_AS = {"A/B test": "A-B test"}
 HOTWORDS = "RAG pgvector p99 LoRA Kubernetes XGBoost A/B test SHAP cache batch inference"
 
 
@@ -74,6 +76,8 @@ def main() -> None:
         clips = []
         for k, (text, _, _) in enumerate(SENTENCES):
             clips.append(Path(tmp) / f"{k}.wav")
+            for written, said in SAID_AS.items():
+                text = text.replace(written, said)
             Speaker().render(text, clips[-1])
         for name, settings in (
             ("plain", Settings()),

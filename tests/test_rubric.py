@@ -113,6 +113,17 @@ def test_a_hypothetical_makes_no_point_in_a_story_but_does_in_a_how_would_you(qu
     )
 
 
+def test_a_story_point_is_not_made_by_a_hypothetical_even_in_a_how_would_you(questions) -> None:
+    how = questions["debug-degraded-model"]
+    incident = next(p for p in how.points if p.key == "real-incident")
+    assert incident.story and not how.is_story
+    did = "Last spring our fraud model dropped ten percent overnight, a join had broken, and we fixed it in four hours."
+    would = "If our fraud model dropped ten percent overnight, I would find the broken join and fix it in four hours."
+    assert states(how, did)["real-incident"] == "made"
+    result = next(r for r in coverage(how, toks(would)) if r.point_id == "real-incident")
+    assert result.state == "touched" and result.why == rubric.WHY_HYPOTHETICAL
+
+
 def test_the_sentence_that_made_the_point_is_kept_with_its_time(questions) -> None:
     q = questions["reduce-inference-cost"]
     text = "We moved the nightly reports to the batch API at half the price. Then we cached the system prompt."

@@ -36,6 +36,8 @@ class RubricPoint(Strict):
     examples: list[str] = Field(default_factory=list)
     probes: list[str] = Field(default_factory=list)  # follow-up questions an interviewer asks when it is missed
     cues: list[str] = Field(min_length=1)
+    # Made only by telling what happened ("a real incident"): "I would..." touches it, in any question.
+    story: bool = False
 
     @property
     def key(self) -> str:

@@ -81,6 +81,9 @@ def test_format_decoding_names_the_settings_that_change_the_figures() -> None:
     assert "one prompted pass" in format_decoding(asdict(Settings.single_pass()))
     plain = Settings(initial_prompt=None, filler_pass=False, seed=None)
     assert format_decoding(asdict(plain)) == "beam 5, one plain pass, unseeded"
+    assert format_decoding(asdict(Settings(beam_size=2, filler_beam_size=5))).startswith(
+        "beam 2, plain + prompted pass (beam 5)"
+    )
 
 
 def test_the_numbers_line_says_how_many_it_left_out() -> None:

@@ -476,6 +476,8 @@ def format_decoding(settings: dict[str, object]) -> str:
         passes = "faster-whisper's own windowing"
     elif settings.get("filler_pass"):
         passes = "plain + prompted pass"
+        if settings.get("filler_beam_size") not in (None, settings.get("beam_size")):
+            passes += f" (beam {settings['filler_beam_size']})"
     else:
         passes = "one prompted pass" if prompt else "one plain pass"
     parts = [f"beam {settings.get('beam_size')}", passes]

@@ -275,7 +275,8 @@ def _judge(
             strong = sim >= limits.alone or (bool(cues) and sim >= limits.with_cue)
         if strong and best_of is not None and point.references and sim < best_of[k] - limits.margin:
             strong = False  # the stretch says another of the question's points, not this one
-        blocked = method != "cues" and (part.denied or part.topic_only or ((story or point.story) and part.hypothetical))
+        told_as_would = (story or point.story) and part.hypothetical
+        blocked = method != "cues" and (part.denied or part.topic_only or told_as_would)
         if strong and not blocked:
             status, strength = "made", 2.0 + sim
         elif strong or cues or (sims is not None and sim >= limits.touch):

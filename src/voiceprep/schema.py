@@ -36,6 +36,7 @@ class ModelInfo(Record):
     cpu_threads: int = 0  # the main model's decoding threads
     threads_by_load: bool = False  # threads chosen at each decoding by the cores other processes leave free
     beam_size: int = 5
+    filler_beam_size: int | None = None  # the prompted pass's beam, where it differs from beam_size
     language: str = "en"
     vad_filter: bool = True
     word_timestamps: bool = True

@@ -422,6 +422,7 @@ class Transcriber:
             cpu_threads=threads,
             threads_by_load=not self.settings.cpu_threads,
             beam_size=self.settings.beam_size,
+            filler_beam_size=self.settings.filler_beam_size if self.settings.filler_pass else None,
             language=self.settings.language,
             condition_on_previous_text=self.settings.condition_on_previous_text,
             initial_prompt=self.settings.initial_prompt,

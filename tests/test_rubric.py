@@ -205,3 +205,15 @@ def test_many_sentences_are_embedded_in_batches_with_the_same_result() -> None:
     # the rows do not depend on the batch a text was embedded in
     assert np.allclose(together[BATCH + 3], encoder.encode([texts[BATCH + 3]])[0], atol=1e-4)
     assert np.allclose(together[-1], encoder.encode(texts[-2:])[1], atol=1e-4)
+
+
+def test_spoken_answers_are_transcribed_with_their_questions_vocabulary() -> None:
+    """eSpeak NG and tiny.en, as `eval --spoken` runs them: told "cache", Whisper writes it, not "cash"."""
+    from voiceprep.evaluate import RubricAnswer, spoken_transcripts
+
+    text = "We put a cache in front of the model, and the cache hit rate reached sixty percent."
+    answer = RubricAnswer(id="a", question="reduce-inference-cost", style="slips", text=text, made=[])
+    plain = [t.norm for t in spoken_transcripts([answer], None)["a"]]
+    told = [t.norm for t in spoken_transcripts([answer], None, vocabularies={"reduce-inference-cost": ("cache",)})["a"]]
+    assert told.count("cache") == 2
+    assert plain.count("cache") < 2  # tiny.en alone writes "cash": the vocabulary is what brought it back

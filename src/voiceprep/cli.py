@@ -496,11 +496,18 @@ def _eval_rubric(args: argparse.Namespace, path: Path, console: Console) -> int:
         raise VoiceprepError(f"{path}: no such rubric set")
     library, pack_name = _library(args, resolve_home(args.home), console)
     questions = {q.id: q for _, q in library.questions(pack_name)}
+    vocabularies = {q.id: pack.vocabulary(q) for pack, q in library.questions(pack_name)}
     progress = None
     if args.spoken and not args.json:
         progress = lambda answer_id: console.say(f"  spoken and transcribed: {answer_id}")  # noqa: E731
     result = evaluate_rubric(
-        path, questions, method=args.method or rubric.METHOD, spoken=args.spoken, model=args.model, on_answer=progress
+        path,
+        questions,
+        method=args.method or rubric.METHOD,
+        spoken=args.spoken,
+        model=args.model,
+        on_answer=progress,
+        vocabularies=vocabularies,
     )
     print(result.model_dump_json(indent=2)) if args.json else console.say(format_rubric_evaluation(result))
     return 0

@@ -599,9 +599,13 @@ def summarise_rubric(
 
 
 def spoken_transcripts(
-    answers: list[RubricAnswer], model: str | None, on_answer: Callable[[str], None] | None = None
+    answers: list[RubricAnswer],
+    model: str | None,
+    on_answer: Callable[[str], None] | None = None,
+    vocabularies: dict[str, tuple[str, ...]] | None = None,
 ) -> dict[str, list[Token]]:
-    """Each answer read aloud by eSpeak NG and transcribed as ``voiceprep analyze`` would."""
+    """Each answer read aloud by eSpeak NG and transcribed as ``voiceprep analyze`` would:
+    told its question's vocabulary (``vocabularies``, question id -> terms)."""
     import tempfile
 
     from .speech import Speaker
@@ -612,6 +616,7 @@ def spoken_transcripts(
     with tempfile.TemporaryDirectory(prefix="voiceprep-rubric-") as tmp:
         for a in answers:
             wav = speaker.render(a.text, Path(tmp) / f"{a.id}.wav")
+            transcriber.use_terms((vocabularies or {}).get(a.question, ()))
             out[a.id] = from_words(transcriber.transcribe(load_audio(wav)).words)
             if on_answer is not None:
                 on_answer(a.id)
@@ -625,10 +630,14 @@ def evaluate_rubric(
     spoken: bool = False,
     model: str | None = None,
     on_answer: Callable[[str], None] | None = None,
+    vocabularies: dict[str, tuple[str, ...]] | None = None,
 ) -> RubricEvaluation:
-    """Score rubric coverage on a labelled dev set: precision and recall of the points made."""
+    """Score rubric coverage on a labelled dev set: precision and recall of the points made.
+
+    ``spoken``: each answer is first read aloud and transcribed, told ``vocabularies`` as practice is.
+    """
     answers = load_rubric_set(path, questions)
-    transcripts = spoken_transcripts(answers, model, on_answer) if spoken else None
+    transcripts = spoken_transcripts(answers, model, on_answer, vocabularies) if spoken else None
     started = time.perf_counter()
     if method in ("meaning", "combined"):
         from .embedding import shared_encoder

@@ -157,3 +157,33 @@ def test_the_two_passes_share_one_vad_run(monkeypatch: pytest.MonkeyPatch) -> No
     assert calls == [1600]
     fw.get_speech_timestamps(audio * 2, None)
     assert calls == [1600, 1600]
+
+
+def test_a_retried_decoding_gives_the_same_words_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real clips whose first decoding is poor: retried, and heard twice, they come out the same.
+
+    With faster-whisper's sampling retry, two of these came out differently the second time
+    (CTranslate2 seeds a worker thread's random state once, not at every decoding).
+    """
+    from pathlib import Path
+
+    from voiceprep.audio import load_audio
+    from voiceprep.transcribe import Transcriber
+
+    transcriber = Transcriber()
+    retries: list[dict[str, object]] = []
+    once = transcriber._decode_once
+
+    def counted(*args: object, **options: object):
+        if "repetition_penalty" in options:
+            retries.append(options)
+        return once(*args, **options)
+
+    monkeypatch.setattr(transcriber, "_decode_once", counted)
+    data = Path(__file__).parent / "data" / "real-speech" / "mfa"
+    clips = [load_audio(data / name) for name in ("mfa_cutoff.flac", "mfa_internalsil.flac")]
+    first = [transcriber.transcribe(audio).text for audio in clips]
+    assert retries, "no decoding of these clips was retried"
+    again = [transcriber.transcribe(audio).text for audio in reversed(clips)][::-1]
+    assert again == first
+    assert transcriber.info.sampling_fallback is False

@@ -76,11 +76,14 @@ def test_json_report_has_the_stable_fields(report) -> None:
 def test_format_decoding_names_the_settings_that_change_the_figures() -> None:
     two_pass = format_decoding(asdict(Settings()))
     assert two_pass.startswith("beam 5, plain + prompted pass") and repr(FILLER_PROMPT) in two_pass
-    assert two_pass.endswith("seed 0")
-    assert format_decoding(asdict(Settings.whisper_defaults())) == "beam 5, faster-whisper's own windowing, seed 0"
+    assert two_pass.endswith("deterministic retries")
+    assert (
+        format_decoding(asdict(Settings.whisper_defaults()))
+        == "beam 5, faster-whisper's own windowing, sampling retries, seed 0"
+    )
     assert "one prompted pass" in format_decoding(asdict(Settings.single_pass()))
-    plain = Settings(initial_prompt=None, filler_pass=False, seed=None)
-    assert format_decoding(asdict(plain)) == "beam 5, one plain pass, unseeded"
+    plain = Settings(initial_prompt=None, filler_pass=False, sampling_fallback=True, seed=None)
+    assert format_decoding(asdict(plain)) == "beam 5, one plain pass, sampling retries, unseeded"
     assert format_decoding(asdict(Settings(beam_size=2, filler_beam_size=5))).startswith(
         "beam 2, plain + prompted pass (beam 5)"
     )

@@ -475,6 +475,8 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
     if args.no_prompt:  # no prompted decoding at all, not the filler pass with the built-in prompt
         settings.initial_prompt = None
         settings.filler_pass = False
+    if args.sampling_fallback or args.unseeded:
+        settings.sampling_fallback = True
     if args.unseeded:
         settings.seed = None
     if args.hotwords:
@@ -927,7 +929,14 @@ def build_parser() -> argparse.ArgumentParser:
     prompt.add_argument("--prompt", metavar="TEXT", help="filler prompt to measure instead of the built-in one")
     prompt.add_argument("--no-prompt", action="store_true", help="leave out the filler prompt (one plain decoding)")
     p.add_argument(
-        "--unseeded", action="store_true", help="do not seed the sampling of retried decodings (not repeatable)"
+        "--sampling-fallback",
+        action="store_true",
+        help="retry poor decodings by sampling at rising temperatures, seeded, as faster-whisper does",
+    )
+    p.add_argument(
+        "--unseeded",
+        action="store_true",
+        help="retry poor decodings by sampling, unseeded (not repeatable)",
     )
     p.add_argument(
         "--single-pass", action="store_true", help="one prompted decoding for words and fillers (half the work)"

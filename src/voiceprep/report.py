@@ -485,8 +485,11 @@ def format_decoding(settings: dict[str, object]) -> str:
         parts.append(f"prompt {str(prompt)!r}")
     if settings.get("hotwords"):
         parts.append(f"hotwords {settings['hotwords']!r}")
-    seed = settings.get("seed")
-    parts.append("unseeded" if seed is None else f"seed {seed}")
+    if settings.get("sampling_fallback", True):
+        seed = settings.get("seed")
+        parts.append("sampling retries, " + ("unseeded" if seed is None else f"seed {seed}"))
+    else:
+        parts.append("deterministic retries")
     return ", ".join(parts)
 
 

@@ -47,6 +47,9 @@ class ModelInfo(Record):
     parallel_passes: bool = False  # the prompted pass on a model of its own, beside the plain one
     hotwords: str | None = None  # terms the plain pass was biased towards
     terms: list[str] = []  # the question's vocabulary, given to the prompted pass
+    # faster-whisper's retry of a poor decoding by sampling (seeded with ``seed``); off: one
+    # deterministic retry with repetitions penalised. Transcripts saved before it have it True.
+    sampling_fallback: bool = True
     seed: int | None = None
     faster_whisper_version: str = ""
 

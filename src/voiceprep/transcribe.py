@@ -320,14 +320,25 @@ class Settings:
     # anyway, and where it writes one of these terms and the plain pass another word in the
     # same place ("cash", "Laura"), the term is taken. No extra decoding.
     terms: tuple[str, ...] = ()
-    # faster-whisper retries a poor decoding by sampling at higher temperatures; a fixed seed
-    # makes that repeatable, so the same audio always gives the same words. None: unseeded.
+    # A poor decoding (a repetition loop, or words Whisper is unsure of) is decoded once more
+    # with repetitions penalised, and the better of the two kept: the same audio always gives
+    # the same words. faster-whisper's own retry samples at rising temperatures from a random
+    # state CTranslate2 seeds once per worker thread, so a clip heard a second time in the
+    # same process could come out differently (measured: 4 of the 6 real-speech clips that
+    # fall back); ``sampling_fallback`` keeps that retry, seeded with ``seed`` (None: unseeded).
+    sampling_fallback: bool = False
     seed: int | None = 0
 
     @classmethod
     def whisper_defaults(cls) -> Settings:
         """faster-whisper's own decoding: no prompt, conditioned on previous text, one pass."""
-        return cls(initial_prompt=None, condition_on_previous_text=True, chunked=False, filler_pass=False)
+        return cls(
+            initial_prompt=None,
+            condition_on_previous_text=True,
+            chunked=False,
+            filler_pass=False,
+            sampling_fallback=True,
+        )
 
     @classmethod
     def single_pass(cls) -> Settings:
@@ -388,6 +399,15 @@ def _is_hallucination(segment: Any) -> bool:
     return bool(too_fast or unsure)
 
 
+# faster-whisper's defaults for when a decoding is poor enough to retry
+DOUBTFUL_COMPRESSION = 2.4  # text this compressible repeats itself
+DOUBTFUL_LOGPROB = -1.0
+DOUBTFUL_NO_SPEECH = 0.6  # above it, with a low log-probability, the window is silence, not a poor decoding
+# the retry, deterministic: no three words twice, repeated tokens made less likely (common values, not tuned)
+RETRY_NO_REPEAT = 3
+RETRY_REPETITION_PENALTY = 1.2
+
+
 class Transcriber:
     """A loaded model and the settings it transcribes with."""
 
@@ -431,7 +451,8 @@ class Transcriber:
             parallel_passes=self._prompted_model is not None,
             hotwords=self.settings.hotwords,
             terms=list(self.settings.terms),
-            seed=self.settings.seed,
+            sampling_fallback=self.settings.sampling_fallback,
+            seed=self.settings.seed if self.settings.sampling_fallback else None,
             faster_whisper_version=faster_whisper_version(),
         )
 
@@ -549,7 +570,34 @@ class Transcriber:
         hotwords: str | None = None,
     ) -> tuple[list[Word], list[str]]:
         s = self.settings
-        if s.seed is not None:
+        args = (audio, offset_s, prompt, condition, model, beam_size, speech_end_s, hotwords)
+        if s.sampling_fallback:
+            return self._decode_once(*args)[:2]
+        words, dropped, doubtful, score = self._decode_once(*args, temperature=0.0)
+        if not doubtful:
+            return words, dropped
+        # faster-whisper's own thresholds for a decoding to retry; the retry is deterministic
+        again, again_dropped, still, again_score = self._decode_once(
+            *args, temperature=0.0, repetition_penalty=RETRY_REPETITION_PENALTY, no_repeat_ngram_size=RETRY_NO_REPEAT
+        )
+        return (again, again_dropped) if not still or again_score > score else (words, dropped)
+
+    def _decode_once(
+        self,
+        audio: FloatArray,
+        offset_s: float,
+        prompt: str | None,
+        condition: bool,
+        model: Any = None,
+        beam_size: int | None = None,
+        speech_end_s: float | None = None,
+        hotwords: str | None = None,
+        **options: Any,
+    ) -> tuple[list[Word], list[str], bool, float]:
+        """One decoding: its words, the segments dropped as hallucinations, whether faster-whisper
+        would have retried it (``DOUBTFUL_*``), and its mean log-probability."""
+        s = self.settings
+        if s.sampling_fallback and s.seed is not None:
             import ctranslate2
 
             ctranslate2.set_random_seed(s.seed)
@@ -567,14 +615,23 @@ class Transcriber:
             initial_prompt=prompt,
             condition_on_previous_text=condition,
             hotwords=hotwords,
+            **options,
         )
         words: list[Word] = []
         dropped: list[str] = []
+        doubtful = False
+        scores: list[float] = []
         try:
             for segment in segments:
                 if _is_hallucination(segment):
                     dropped.append(segment.text.strip())
                     continue
+                scores.append(float(segment.avg_logprob))
+                doubtful = (
+                    doubtful
+                    or segment.compression_ratio > DOUBTFUL_COMPRESSION
+                    or (segment.avg_logprob < DOUBTFUL_LOGPROB and segment.no_speech_prob <= DOUBTFUL_NO_SPEECH)
+                )
                 words += join_pieces(
                     [
                         (w.word, float(w.start) + offset_s, float(w.end) + offset_s, float(w.probability))
@@ -585,7 +642,7 @@ class Transcriber:
                     self.encoder.heard_all(words[-1].end - offset_s >= speech_end - TAIL_S)
         except TailSkipped:
             pass
-        return words, dropped
+        return words, dropped, doubtful, (sum(scores) / len(scores) if scores else 0.0)
 
     def transcribe_covering(
         self,

@@ -62,7 +62,11 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.cores:
-        os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[: args.cores]))
+        # every thread of the process, not only this one: Linux pins one thread at a time, and
+        # threads started by the imports (OpenBLAS's) would go on running on the other cores
+        chosen = set(sorted(os.sched_getaffinity(0))[: args.cores])
+        for task in os.listdir("/proc/self/task"):
+            os.sched_setaffinity(int(task), chosen)
     cores = len(os.sched_getaffinity(0))
     with tempfile.TemporaryDirectory() as tmp:
         samples, script = spoken(args.seconds, Path(tmp))

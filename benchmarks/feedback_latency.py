@@ -232,7 +232,10 @@ def main() -> None:
     cores = sorted(os.sched_getaffinity(0))
     if args.cores:
         cores = cores[: args.cores]
-        os.sched_setaffinity(0, cores)  # the practice subprocess and batch inherit it
+        # every thread of this process (Linux pins one thread at a time; OpenBLAS started its
+        # own at import), and the practice subprocess and batch's threads inherit it
+        for task in os.listdir("/proc/self/task"):
+            os.sched_setaffinity(int(task), cores)
     load = start_load(args.load)
     try:
         run(args, len(cores))

@@ -15,10 +15,10 @@ from __future__ import annotations
 import argparse
 import platform
 import tempfile
-from collections import Counter
 from pathlib import Path
 
 from voiceprep.audio import load_audio
+from voiceprep.evaluate import _matched, _number_values
 from voiceprep.numbers import find_numbers
 from voiceprep.questions import Library
 from voiceprep.speech import Speaker
@@ -59,13 +59,6 @@ SENTENCES = [
 ]
 
 
-def values(mentions) -> list[float]:
-    out: list[float] = []
-    for m in mentions:
-        out += [round(v, 4) for v in (m.from_value, m.value) if v is not None]
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="tiny.en")
@@ -81,9 +74,9 @@ def main() -> None:
         for k, text in enumerate(SENTENCES):
             wav = speaker.render(text, Path(tmp) / f"{k}.wav")
             heard = transcriber.transcribe(load_audio(wav))
-            expected = values(find_numbers(from_text(text)))
-            found = values(find_numbers(from_words(heard.words)))
-            matched = sum((Counter(expected) & Counter(found)).values())
+            expected = _number_values(find_numbers(from_text(text)))
+            found = _number_values(find_numbers(from_words(heard.words)))
+            matched = _matched(expected, found)
             expected_total += len(expected)
             found_total += len(found)
             matched_total += matched

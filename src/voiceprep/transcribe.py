@@ -558,27 +558,22 @@ class Transcriber:
 
         return done_future(decode()) if self._beside is None else self._beside.submit(decode)
 
-    def _decode(
-        self,
-        audio: FloatArray,
-        offset_s: float,
-        prompt: str | None,
-        condition: bool,
-        model: Any = None,
-        beam_size: int | None = None,
-        speech_end_s: float | None = None,
-        hotwords: str | None = None,
-    ) -> tuple[list[Word], list[str]]:
-        s = self.settings
-        args = (audio, offset_s, prompt, condition, model, beam_size, speech_end_s, hotwords)
-        if s.sampling_fallback:
-            return self._decode_once(*args)[:2]
-        words, dropped, doubtful, score = self._decode_once(*args, temperature=0.0)
+    def _decode(self, *args: Any, **kwargs: Any) -> tuple[list[Word], list[str]]:
+        """A decoding (``_decode_once``'s arguments), retried once where faster-whisper would retry it.
+
+        Its words and the segments dropped as hallucinations.
+        """
+        if self.settings.sampling_fallback:
+            return self._decode_once(*args, **kwargs)[:2]
+        words, dropped, doubtful, score = self._decode_once(*args, **kwargs, temperature=0.0)
         if not doubtful:
             return words, dropped
-        # faster-whisper's own thresholds for a decoding to retry; the retry is deterministic
         again, again_dropped, still, again_score = self._decode_once(
-            *args, temperature=0.0, repetition_penalty=RETRY_REPETITION_PENALTY, no_repeat_ngram_size=RETRY_NO_REPEAT
+            *args,
+            **kwargs,
+            temperature=0.0,
+            repetition_penalty=RETRY_REPETITION_PENALTY,
+            no_repeat_ngram_size=RETRY_NO_REPEAT,
         )
         return (again, again_dropped) if not still or again_score > score else (words, dropped)
 

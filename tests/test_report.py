@@ -105,3 +105,25 @@ def test_the_decoding_names_its_hotwords() -> None:
     described = format_decoding(asdict(Settings(hotwords="LoRA pgvector")))
     assert "hotwords 'LoRA pgvector'" in described
     assert "hotwords" not in format_decoding(asdict(Settings()))
+
+
+def test_the_fillers_row_is_shown_once_with_or_without_a_calibration() -> None:
+    from voiceprep.report import headline_rows
+    from voiceprep.schema import FillerCalibration, Report
+
+    _, q = Library.load(None).find("prototype-to-production")
+
+    def analysed(text: str) -> Report:
+        return analysis.analyze(words_from(text, step=0.4), q, "ml-engineer", duration_s=10.0, source="test")
+
+    said = analysed("So um we cut latency, uh, from 480 ms to 95 ms.")
+    fluent = analysed("We cut latency from 480 ms to 95 ms.")
+    assert [label for label, _ in headline_rows(said)].count("Fillers") == 1
+    assert dict(headline_rows(said))["Fillers"].startswith(f"{said.filler_count} (")
+    assert dict(headline_rows(fluent))["Fillers"] == "none heard"
+    calibration = FillerCalibration(
+        created_at="2026-11-24T10:00:00", model="tiny.en", planted=11, heard=10, recall=0.82, precision=0.9
+    )
+    for report in (said, fluent):
+        rows = [label for label, _ in headline_rows(report.model_copy(update={"filler_calibration": calibration}))]
+        assert rows.count("Fillers") == 1 and rows[rows.index("Fillers") + 1] == "On your voice"

@@ -178,10 +178,10 @@ def headline_rows(report: Report, style: Style = Style()) -> list[tuple[str, str
         rate = f"{report.fillers_per_min:.1f}/min, " if report.fillers_per_min is not None else ""
         per100 = f"{report.fillers_per_100_words:.1f} per 100 words" if report.fillers_per_100_words else ""
         rows.append(("Fillers", f"{report.filler_count} ({rate}{per100})  {_filler_summary(report)}"))
-    if report.filler_calibration is not None:
-        rows.append(("On your voice", calibration_line(report.filler_calibration)))
     else:
         rows.append(("Fillers", "none heard" if report.word_count else "-"))
+    if report.filler_calibration is not None:
+        rows.append(("On your voice", calibration_line(report.filler_calibration)))
     if report.pauses:
         listed = ", ".join(f"{p.duration_s:.1f} s at {clock(p.start)}" for p in report.pauses[:4])
         more = f" and {len(report.pauses) - 4} more" if len(report.pauses) > 4 else ""

@@ -127,3 +127,18 @@ def test_the_fillers_row_is_shown_once_with_or_without_a_calibration() -> None:
     for report in (said, fluent):
         rows = [label for label, _ in headline_rows(report.model_copy(update={"filler_calibration": calibration}))]
         assert rows.count("Fillers") == 1 and rows[rows.index("Fillers") + 1] == "On your voice"
+
+
+def test_a_word_timed_at_the_same_instant_as_a_filler_is_not_marked_as_one() -> None:
+    """Whisper gave "a" and the "um" after it the same instant (an AMI clip): only "um" is the filler."""
+    from voiceprep.report import format_transcript, word_mark
+    from voiceprep.schema import Word
+
+    _, q = Library.load(None).find("prototype-to-production")
+    words = [
+        Word(text=t, start=s, end=e, probability=0.9)
+        for t, s, e in [("like", 1.42, 1.58), ("a", 1.58, 1.58), ("um,", 1.58, 1.58), ("style", 1.58, 1.76)]
+    ]
+    rep = analysis.analyze(words, q, "ml-engineer", duration_s=2.0, source="test")
+    assert [word_mark(rep, w) for w in words] == ["", "", "filler", ""]
+    assert "a {um,} style" in format_transcript(rep)

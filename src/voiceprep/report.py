@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from .analysis import clock
 from .numbers import describe
 from .schema import Delivery, FillerCalibration, Report, RubricResult, Span, TextAnalysis, Word
+from .tokens import normalise
 
 if TYPE_CHECKING:
     from .evaluate import (
@@ -59,14 +60,16 @@ class Style:
 def word_mark(report: Report, word: Word) -> str:
     """What a transcript word is: 'filler', 'quantified' (a measured outcome), 'number' or ''.
 
-    A word belongs to a filler or number when its middle falls inside that span.
+    A word belongs to a filler or number when its middle falls inside that span, and to a
+    filler only if it is one of the filler's words: Whisper can give a word and the "um" after
+    it the same instant ("like a um style", "a" and "um" both at 1.58 s).
     """
     middle = (word.start + word.end) / 2
 
     def inside(span: Span) -> bool:
         return span.start - 1e-6 <= middle <= span.end + 1e-6
 
-    if any(inside(f) for f in report.fillers):
+    if any(inside(f) and normalise(word.text) in f.text.split() for f in report.fillers):
         return "filler"
     for n in report.numbers:
         if inside(n):

@@ -78,6 +78,15 @@ def test_compare_lists_points_gained_and_lost(question) -> None:
     assert back.lost == result.gained and back.gained == []
 
 
+def test_compare_shows_no_figure_for_an_attempt_too_short_to_judge(question) -> None:
+    judged = make_report(question, *ANSWERS[1])
+    short = make_report(question, "Um, a smaller model.", 2.0, 0.4)
+    assert judged.wpm is not None and short.wpm is None
+    pace = {t.metric: t for t in compare("a", judged, "b", short).changes}["wpm"]
+    assert pace.first == round(judged.wpm) and pace.last is None
+    assert pace.change is None and pace.verdict == "-"
+
+
 def test_html_page_is_self_contained(question) -> None:
     report = make_report(question, *ANSWERS[2])
     page = format_html(report)

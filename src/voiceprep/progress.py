@@ -176,6 +176,15 @@ class Comparison(BaseModel):
     kept: list[str]
 
 
+def _pair(a: Attempt, b: Attempt, metric: str) -> Trend:
+    """One figure of two attempts. Where one of them has none (too short to judge its pace),
+    that side shows none: ``trend`` would compare the other with itself."""
+    va, vb = a.value(metric), b.value(metric)
+    if va is None or vb is None:
+        return _trend(metric, None if va is None else _shown(metric, va), None if vb is None else _shown(metric, vb))
+    return trend([a, b], metric)
+
+
 def compare(session_a: str, a: Report, session_b: str, b: Report) -> Comparison:
     """Attempt B against attempt A: every headline figure, and the rubric points gained and lost."""
     first, second = attempt(session_a, a), attempt(session_b, b)
@@ -185,7 +194,7 @@ def compare(session_a: str, a: Report, session_b: str, b: Report) -> Comparison:
     return Comparison(
         a=first,
         b=second,
-        changes=[trend([first, second], m[0]) for m in METRICS],
+        changes=[_pair(first, second, m[0]) for m in METRICS],
         gained=[p for p in order if p in covered_b - covered_a],
         lost=[p for p in order if p in covered_a - covered_b],
         kept=[p for p in order if p in covered_a & covered_b],

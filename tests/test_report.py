@@ -120,6 +120,7 @@ def test_the_fillers_row_is_shown_once_with_or_without_a_calibration() -> None:
     fluent = analysed("We cut latency from 480 ms to 95 ms.")
     assert [label for label, _ in headline_rows(said)].count("Fillers") == 1
     assert dict(headline_rows(said))["Fillers"].startswith(f"{said.filler_count} (")
+    assert "I mean ×1" in dict(headline_rows(analysed("It was, I mean, slow.")))["Fillers"]
     assert dict(headline_rows(fluent))["Fillers"] == "none heard"
     calibration = FillerCalibration(
         created_at="2026-11-24T10:00:00", model="tiny.en", planted=11, heard=10, recall=0.82, precision=0.9

@@ -13,7 +13,7 @@ from . import rubric
 from .delivery import Frames
 from .questions import Question
 from .schema import Delivery, ModelInfo, Pause, Pronouns, Range, Report, Span, StarBreakdown, TextAnalysis, Word
-from .tokens import Token, from_text, from_words, sentences
+from .tokens import Token, from_text, from_words, sentences, written
 
 LONG_PAUSE_S = 2.0
 TARGET_WPM = Range(low=120, high=160)
@@ -265,7 +265,7 @@ def coaching_hints(report: Report, question: Question) -> list[str]:
             f"Slow: {report.wpm:.0f} words a minute. Aim for {report.target_wpm.low:.0f}-{report.target_wpm.high:.0f}."
         )
     if report.fillers_per_min is not None and report.fillers_per_min > FILLERS_PER_MIN_LIMIT:
-        common = Counter(f.text for f in report.fillers).most_common(1)[0][0]
+        common = written(Counter(f.text for f in report.fillers).most_common(1)[0][0])
         hints.append(
             f"{report.fillers_per_min:.1f} fillers a minute, most often '{common}': "
             "a silent pause sounds more confident."

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from .analysis import clock
 from .numbers import describe
 from .schema import Delivery, FillerCalibration, Report, RubricResult, Span, TextAnalysis, Word
-from .tokens import normalise
+from .tokens import normalise, written
 
 if TYPE_CHECKING:
     from .evaluate import (
@@ -146,7 +146,7 @@ def calibration_line(c: FillerCalibration) -> str:
 
 
 def _filler_summary(report: Report) -> str:
-    counts = Counter(f.text for f in report.fillers)
+    counts = Counter(written(f.text) for f in report.fillers)
     return ", ".join(f"{text} ×{n}" for text, n in counts.most_common())
 
 

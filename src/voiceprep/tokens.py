@@ -37,6 +37,11 @@ def normalise(text: str) -> str:
     return text.rstrip(".,;:!?-—–").lstrip("-—–").strip(_EDGE)
 
 
+def written(phrase: str) -> str:
+    """A normalised phrase as it is written in a sentence: "i mean" -> "I mean"."""
+    return " ".join("I" if w == "i" else w for w in phrase.split())
+
+
 def _tokens(items: list[tuple[str, float, float]]) -> list[Token]:
     out: list[Token] = []
     prev_sentence_end = True

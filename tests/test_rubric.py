@@ -217,3 +217,16 @@ def test_spoken_answers_are_transcribed_with_their_questions_vocabulary() -> Non
     told = [t.norm for t in spoken_transcripts([answer], None, vocabularies={"reduce-inference-cost": ("cache",)})["a"]]
     assert told.count("cache") == 2
     assert plain.count("cache") < 2  # tiny.en alone writes "cash": the vocabulary is what brought it back
+
+
+def test_the_evidence_for_a_made_point_is_a_sentence_that_names_it(questions) -> None:
+    """Meaning alone finds "I owned the fraud model" close to a production failure; the sentence
+    that also names the failure is the one shown."""
+    q = questions["prototype-to-production"]
+    text = (
+        "At my last company I owned the fraud model. I cut latency from 480 milliseconds to 95 milliseconds, "
+        "and after launch we saw drift, so I rolled back within two hours."
+    )
+    failure = next(r for r in coverage(q, toks(text)) if r.point_id == "production-failure")
+    assert failure.state == "made"
+    assert failure.sentence is not None and "rolled back" in failure.sentence

@@ -278,7 +278,9 @@ def _judge(
         told_as_would = (story or point.story) and part.hypothetical
         blocked = method != "cues" and (part.denied or part.topic_only or told_as_would)
         if strong and not blocked:
-            status, strength = "made", 2.0 + sim
+            # the sentence shown as evidence: one that names a cue as well, where there is one
+            # ("we saw drift, so I rolled back", not "I owned the fraud model" for a production failure)
+            status, strength = "made", (3.0 if cues else 2.0) + sim
         elif strong or cues or (sims is not None and sim >= limits.touch):
             status, strength = "touched", 1.0 + sim
             if strong and part.denied:

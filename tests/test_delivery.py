@@ -102,3 +102,17 @@ def test_tracked_while_recording_equals_measured_after(tmp_path: Path) -> None:
     assert len(live.times) == len(after.times)
     assert np.allclose(live.hz, after.hz, atol=1.0)
     assert np.all(np.diff(live.times) > 0)  # no frame twice at the edges
+
+
+@pytest.mark.parametrize(("slow_words", "rushed_from"), [(50, 20.0), (0, None)])  # slow then fast; fast throughout
+def test_rushed_at_the_end_only_when_the_answer_sped_up(slow_words: int, rushed_from: float | None) -> None:
+    from voiceprep import analysis
+
+    slow = words_from(" ".join(["word"] * slow_words), step=0.5) if slow_words else []
+    start = slow_words * 0.5
+    fast = words_from(" ".join(["word"] * 70), start=start, step=0.25)  # 240 wpm for 17.5 s
+    times = np.arange(0, start + 17.5, 0.016)
+    voice = measure(Frames(times, np.full_like(times, 120.0), np.full_like(times, -20.0)), slow + fast, start + 17.5)
+    assert voice.pace_windows[-1].wpm > 200
+    # windows of 20 s every 10 s: the one from 0:20 is the first past 185 wpm
+    assert analysis.rushed_from(voice) == rushed_from

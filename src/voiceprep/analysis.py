@@ -219,6 +219,19 @@ def clock(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def rushed_from(voice: Delivery) -> float | None:
+    """Where the run of rushed pace windows that ends the answer starts, if the answer sped up.
+
+    None when the last window is not rushed, or when every window is: an answer fast from
+    its start (a short one has a single window) did not rush its end.
+    """
+    windows = voice.pace_windows
+    calm = len(windows)
+    while calm and windows[calm - 1].wpm > delivery_mod.RUSHED_WPM:
+        calm -= 1
+    return windows[calm].start if 0 < calm < len(windows) else None
+
+
 def coaching_hints(report: Report, question: Question) -> list[str]:
     """The few things to change next time, most important first."""
     hints: list[str] = []
@@ -317,9 +330,9 @@ def delivery_hints(voice: Delivery) -> list[str]:
             f"{len(voice.trailing_off)} sentence(s) faded at the end ('{voice.trailing_off[0].text}'): "
             "keep your voice up to the last word."
         )
-    late = [s for s in voice.rushed_spans if voice.pace_windows and s.end >= voice.pace_windows[-1].end - 1]
-    if late:
-        hints.append(f"Rushed at the end (from {clock(late[0].start)}): slow down for the result.")
+    rushed = rushed_from(voice)
+    if rushed is not None:
+        hints.append(f"Rushed at the end (from {clock(rushed)}): slow down for the result.")
     return hints[:2]
 
 

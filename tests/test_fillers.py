@@ -13,6 +13,7 @@ def texts(sentence: str) -> list[str]:
     [
         ("Um, we shipped it in March.", ["um"]),
         ("We, uh, shipped it. Er, then hmm, we rolled back.", ["uh", "er", "hmm"]),
+        ("Mmm. Then, mm, we rolled back. Mm-hmm, yes.", ["mmm", "mm"]),  # a hum hesitates; "mm-hmm" agrees
         ("Umm I think uhh yes. Erm, no.", ["umm", "uhh", "erm"]),
         ("I like Python.", []),
         ("We would like to ship it.", []),

@@ -114,13 +114,15 @@ def test_the_fillers_row_is_shown_once_with_or_without_a_calibration() -> None:
     _, q = Library.load(None).find("prototype-to-production")
 
     def analysed(text: str) -> Report:
-        return analysis.analyze(words_from(text, step=0.4), q, "ml-engineer", duration_s=10.0, source="test")
+        return analysis.analyze(words_from(text, step=0.7), q, "ml-engineer", duration_s=10.0, source="test")
 
     said = analysed("So um we cut latency, uh, from 480 ms to 95 ms.")
     fluent = analysed("We cut latency from 480 ms to 95 ms.")
     assert [label for label, _ in headline_rows(said)].count("Fillers") == 1
-    assert dict(headline_rows(said))["Fillers"].startswith(f"{said.filler_count} (")
+    assert not said.too_short and dict(headline_rows(said))["Fillers"].startswith(f"{said.filler_count} (")
     assert "I mean ×1" in dict(headline_rows(analysed("It was, I mean, slow.")))["Fillers"]
+    too_short = analysis.analyze(words_from("Um, so, uh.", step=0.4), q, "ml-engineer", duration_s=2.0, source="test")
+    assert too_short.too_short and dict(headline_rows(too_short))["Fillers"] == "3  um ×1, so ×1, uh ×1"
     assert dict(headline_rows(fluent))["Fillers"] == "none heard"
     calibration = FillerCalibration(
         created_at="2026-11-24T10:00:00", model="tiny.en", planted=11, heard=10, recall=0.82, precision=0.9

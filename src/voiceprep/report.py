@@ -178,9 +178,13 @@ def headline_rows(report: Report, style: Style = Style()) -> list[tuple[str, str
     else:
         rows.append(("Pace", f"- ({report.word_count} words)"))
     if report.filler_count:
-        rate = f"{report.fillers_per_min:.1f}/min, " if report.fillers_per_min is not None else ""
-        per100 = f"{report.fillers_per_100_words:.1f} per 100 words" if report.fillers_per_100_words else ""
-        rows.append(("Fillers", f"{report.filler_count} ({rate}{per100})  {_filler_summary(report)}"))
+        rates = []  # none for an answer too short to judge
+        if report.fillers_per_min is not None:
+            rates.append(f"{report.fillers_per_min:.1f}/min")
+        if report.fillers_per_100_words:
+            rates.append(f"{report.fillers_per_100_words:.1f} per 100 words")
+        shown = f" ({', '.join(rates)})" if rates else ""
+        rows.append(("Fillers", f"{report.filler_count}{shown}  {_filler_summary(report)}"))
     else:
         rows.append(("Fillers", "none heard" if report.word_count else "-"))
     if report.filler_calibration is not None:

@@ -11,8 +11,9 @@ from dataclasses import dataclass, replace
 
 from .schema import Word
 
-# "um", "uh", "er", "erm", "ah", "hmm" and their drawn-out spellings
-FILLED_PAUSE = re.compile(r"^(u+m+|u+h+m*|e+r+m*|a+h+|h+m+)$")
+# "um", "uh", "er", "erm", "ah", "hmm", a hummed "mm", and their drawn-out spellings ("mm-hmm",
+# one word, is a listener's yes, not a hesitation)
+FILLED_PAUSE = re.compile(r"^(u+m+|u+h+m*|e+r+m*|a+h+|h+m+|m{2,})$")
 _EDGE = "\"'“”‘’()[]{}«»…*_"
 _CLAUSE_END = (",", ";", ":", "—", "–", "-", "...", "…")
 _SENTENCE_END = (".", "?", "!")

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from feedback_latency import content_wer, spoken
+from feedback_latency import content_wer, pin_to, spoken
 
 from voiceprep.audio import to_float
 from voiceprep.evaluate import _canonical
@@ -62,11 +62,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.cores:
-        # every thread of the process, not only this one: Linux pins one thread at a time, and
-        # threads started by the imports (OpenBLAS's) would go on running on the other cores
-        chosen = set(sorted(os.sched_getaffinity(0))[: args.cores])
-        for task in os.listdir("/proc/self/task"):
-            os.sched_setaffinity(int(task), chosen)
+        pin_to(args.cores)
     cores = len(os.sched_getaffinity(0))
     with tempfile.TemporaryDirectory() as tmp:
         samples, script = spoken(args.seconds, Path(tmp))

@@ -229,20 +229,27 @@ def main() -> None:
     parser.add_argument("--load", type=int, default=0, help="busy processes to run beside it (default 0)")
     parser.add_argument("--cores", type=int, default=None, help="pin the run to this many cores (default: all)")
     args = parser.parse_args()
-    cores = sorted(os.sched_getaffinity(0))
-    if args.cores:
-        cores = cores[: args.cores]
-        # every thread of this process (Linux pins one thread at a time; OpenBLAS started its
-        # own at import), and the practice subprocess and batch's threads inherit it
-        for task in os.listdir("/proc/self/task"):
-            os.sched_setaffinity(int(task), cores)
+    cores = pin_to(args.cores) if args.cores else len(os.sched_getaffinity(0))
     load = start_load(args.load)
     try:
-        run(args, len(cores))
+        run(args, cores)
     finally:
         for proc in load:
             proc.kill()
             proc.wait()
+
+
+def pin_to(count: int) -> int:
+    """Pin this process to its first ``count`` cores; returns how many it has.
+
+    Every thread of it: Linux pins one thread at a time, and threads started at import
+    (OpenBLAS's) would go on running on the other cores. Threads and processes started
+    afterwards inherit the pinning.
+    """
+    chosen = set(sorted(os.sched_getaffinity(0))[:count])
+    for task in os.listdir("/proc/self/task"):
+        os.sched_setaffinity(int(task), chosen)
+    return len(chosen)
 
 
 def start_load(count: int) -> list[subprocess.Popen[bytes]]:

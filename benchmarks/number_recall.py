@@ -1,8 +1,8 @@
 """Spoken numbers found: eSpeak NG sentences full of figures, transcribed as `voiceprep analyze` does.
 
 Thirty sentences of our own, of the kinds a candidate says in an ML interview: decimals,
-thousands, percentages, money in dollars and pounds, multipliers, ranges and changes, counts in
-words, percentiles, versions and years. Each is spoken by eSpeak NG, transcribed (told the
+thousands, percentages, money in dollars, pounds and pence, multipliers, ranges and changes,
+percentiles, sizes and durations. Each is spoken by eSpeak NG, transcribed (told the
 vocabulary of ``--question``, as practice is) and read by the number finder; what it finds is
 compared, value by value, with what the same finder reads in the sentence as written. Prints
 recall and precision over all values and each sentence that lost or gained one:

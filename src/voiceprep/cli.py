@@ -497,8 +497,9 @@ def _eval_rubric(args: argparse.Namespace, path: Path, console: Console) -> int:
     if not path.is_file():
         raise VoiceprepError(f"{path}: no such rubric set")
     library, pack_name = _library(args, resolve_home(args.home), console)
-    questions = {q.id: q for _, q in library.questions(pack_name)}
-    vocabularies = {q.id: pack.vocabulary(q) for pack, q in library.questions(pack_name)}
+    pairs = library.questions(pack_name)
+    questions = {q.id: q for _, q in pairs}
+    vocabularies = {q.id: pack.vocabulary(q) for pack, q in pairs}
     progress = None
     if args.spoken and not args.json:
         progress = lambda answer_id: console.say(f"  spoken and transcribed: {answer_id}")  # noqa: E731

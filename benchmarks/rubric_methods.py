@@ -23,6 +23,7 @@ from voiceprep.questions import builtin_packs_dir, load_pack
 GRID_ALONE = np.round(np.arange(0.37, 0.61, 0.02), 2)
 GRID_CUE = np.round(np.arange(0.26, 0.50, 0.02), 2)
 GRID_MARGIN = (0.03, 0.07, 0.15)
+GRID_WORDS = (0, 3, 5, 7)
 
 
 def counts(scores: list) -> tuple[int, int, int]:
@@ -62,9 +63,11 @@ def main() -> None:
 
     rubric.similarities = remembered  # type: ignore[assignment]
     by_limits = {}
-    for alone, cue, margin in itertools.product(GRID_ALONE, GRID_CUE, GRID_MARGIN):
-        limits = rubric.Thresholds(alone=float(alone), with_cue=float(cue), touch=float(cue), margin=margin)
-        by_limits[(alone, cue, margin)] = score_rubric(answers, questions, "combined", limits)
+    for alone, cue, margin, words in itertools.product(GRID_ALONE, GRID_CUE, GRID_MARGIN, GRID_WORDS):
+        limits = rubric.Thresholds(
+            alone=float(alone), with_cue=float(cue), touch=float(cue), margin=margin, alone_words=words
+        )
+        by_limits[(alone, cue, margin, words)] = score_rubric(answers, questions, "combined", limits)
     held_out = []
     chosen = []
     for qid in dict.fromkeys(a.question for a in answers):
@@ -76,13 +79,20 @@ def main() -> None:
     alone = [c[0] for c in chosen]
     cue = [c[1] for c in chosen]
     margins = [c[2] for c in chosen]
-    spread = f"alone {min(alone)}-{max(alone)}, with cue {min(cue)}-{max(cue)}, margin {min(margins)}-{max(margins)}"
+    words = [c[3] for c in chosen]
+    spread = (
+        f"alone {min(alone)}-{max(alone)}, with cue {min(cue)}-{max(cue)}, margin {min(margins)}-{max(margins)}, "
+        f"words alone {min(words)}-{max(words)}"
+    )
     print(
         "combined, thresholds chosen leaving each question out: "
         f"precision {r.precision} recall {r.recall} F1 {r.f1} ({spread})"
     )
     best_all = max(by_limits, key=lambda k: f1(counts(by_limits[k])))
-    print(f"best on the whole set: alone {best_all[0]}, with cue {best_all[1]}, margin {best_all[2]}")
+    print(
+        f"best on the whole set: alone {best_all[0]}, with cue {best_all[1]}, margin {best_all[2]}, "
+        f"words alone {best_all[3]}"
+    )
     print(f"in use: {rubric.THRESHOLDS}")
 
 

@@ -149,8 +149,8 @@ def test_the_dev_set_scores_as_the_readme_says(questions) -> None:
     """The labelled answers: the figures quoted in the README, within a point of rounding."""
     result = evaluate_rubric(RUBRIC_SET, questions)
     assert result.overall.answers >= 40 and len(result.by_question) >= 8
-    assert result.overall.rates.precision >= 0.80
-    assert result.overall.rates.recall >= 0.85
+    assert result.overall.rates.precision >= 0.87
+    assert result.overall.rates.recall >= 0.87
     topic = next(g for g in result.by_style if g.name == "topic-only")
     assert topic.made == 0  # answers that only name topics make no point
     assert result.seconds_per_answer < 0.2
@@ -230,3 +230,16 @@ def test_the_evidence_for_a_made_point_is_a_sentence_that_names_it(questions) ->
     failure = next(r for r in coverage(q, toks(text)) if r.point_id == "production-failure")
     assert failure.state == "made"
     assert failure.sentence is not None and "rolled back" in failure.sentence
+
+
+def test_a_short_clause_does_not_make_a_point_on_meaning_alone(questions) -> None:
+    """A few words ("to a much smaller model") sit near any example on their topic; the point
+    needs a longer stretch of meaning or one of its cue words."""
+    q = questions["reduce-inference-cost"]
+    short = "Then we moved the easy queries, to a much smaller model, and that was that."
+    assert states(q, short)["fine-tuned-small"] != "made"
+    anything_goes = rubric.Thresholds(alone_words=0)
+    loose = {r.point_id: r.state for r in coverage(q, toks(short), limits=anything_goes)}
+    assert loose["fine-tuned-small"] == "made"  # the rule, not the similarity, keeps it out
+    said = "Once the volume justified it we trained a much smaller open model to replace the API calls."
+    assert states(q, said)["fine-tuned-small"] == "made"

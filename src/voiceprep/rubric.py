@@ -38,6 +38,9 @@ class Thresholds:
     with_cue: float = 0.36  # meaning together with one of the point's cue words
     touch: float = 0.42  # close enough, without a cue word, to say the point was touched
     margin: float = 0.07  # a stretch makes only the points it is nearly closest to: within this of its best
+    # Content words a stretch needs to make a point on meaning alone. A short clause ("to a much
+    # smaller model", "where the model wasn't sure") lands near any example on its topic.
+    alone_words: int = 5
 
 
 THRESHOLDS = Thresholds()
@@ -114,6 +117,11 @@ class Stretch:
     @property
     def words(self) -> list[str]:
         return [t.norm for t in self.tokens]
+
+    @property
+    def content_words(self) -> int:
+        """How many of its words carry content (not "the", "we", "important"...)."""
+        return sum(1 for w in self.words if w not in _FUNCTION_WORDS and not w.isdigit())
 
     @property
     def text(self) -> str:
@@ -272,7 +280,8 @@ def _judge(
         elif method == "meaning":
             strong = sim >= limits.alone
         else:
-            strong = sim >= limits.alone or (bool(cues) and sim >= limits.with_cue)
+            alone = sim >= limits.alone and part.content_words >= limits.alone_words
+            strong = alone or (bool(cues) and sim >= limits.with_cue)
         if strong and best_of is not None and point.references and sim < best_of[k] - limits.margin:
             strong = False  # the stretch says another of the question's points, not this one
         told_as_would = (story or point.story) and part.hypothetical

@@ -116,3 +116,20 @@ def test_rushed_at_the_end_only_when_the_answer_sped_up(slow_words: int, rushed_
     assert voice.pace_windows[-1].wpm > 200
     # windows of 20 s every 10 s: the one from 0:20 is the first past 185 wpm
     assert analysis.rushed_from(voice) == rushed_from
+
+
+def test_pace_over_time_reads_start_then_end_and_gives_a_range_only_when_it_adds_something() -> None:
+    from voiceprep.report import delivery_rows
+    from voiceprep.schema import Delivery, PaceWindow
+
+    def row(*wpm: float) -> str:
+        windows = [PaceWindow(start=20.0 * k, end=20.0 * (k + 1), wpm=w) for k, w in enumerate(wpm)]
+        voice = Delivery(
+            pitch_median_hz=None, pitch_spread_st=None, monotone=False, volume_db=None, volume_spread_db=None,
+            pace_windows=windows,
+        )  # fmt: skip
+        return dict(delivery_rows(voice))["Pace over time"]
+
+    assert row(222, 144) == "222 wpm at the start, 144 at the end"
+    assert row(222, 180, 144) == "222 wpm at the start, 144 at the end"  # the ends are the range
+    assert row(150, 210, 140) == "150 wpm at the start, 140 at the end (between 140 and 210)"

@@ -292,11 +292,14 @@ def delivery_rows(voice: Delivery, style: Style = Style()) -> list[tuple[str, st
         rows.append(("Volume", "; ".join(parts)))
     if len(voice.pace_windows) > 1:
         paces = [p.wpm for p in voice.pace_windows]
+        ends, span = sorted((round(paces[0]), round(paces[-1]))), [round(min(paces)), round(max(paces))]
         rushed = ", ".join(clock(s.start) for s in voice.rushed_spans[:3])
         rows.append(
             (
                 "Pace over time",
-                f"{paces[0]:.0f} → {paces[-1]:.0f} wpm (from {min(paces):.0f} to {max(paces):.0f})"
+                f"{paces[0]:.0f} wpm at the start, {paces[-1]:.0f} at the end"
+                # the range only when it says more than the two ends do
+                + (f" (between {min(paces):.0f} and {max(paces):.0f})" if len(paces) > 2 and ends != span else "")
                 + (style.warn(f"; rushed at {rushed}") if rushed else ""),
             )
         )

@@ -17,8 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from voiceprep import rubric
+from voiceprep.embedding import shared_encoder
 from voiceprep.evaluate import load_rubric_set, rates, score_rubric, summarise_rubric
 from voiceprep.questions import builtin_packs_dir, load_pack
+from voiceprep.tokens import from_text
 
 GRID_ALONE = np.round(np.arange(0.37, 0.61, 0.02), 2)
 GRID_CUE = np.round(np.arange(0.26, 0.50, 0.02), 2)
@@ -45,29 +47,52 @@ def main() -> None:
     answers = load_rubric_set(Path(args.set), questions)
     print(f"{len(answers)} answers, {len({a.question for a in answers})} questions; {platform.node()}")
     print(f"{'method':<10} {'precision':>9} {'recall':>7} {'F1':>5} {'ms/answer':>9}")
+    others = {q.id: pack.points_besides(q) for pack in packs for q in pack.questions}
     for method in rubric.METHODS:
-        summary = summarise_rubric(args.set, method, False, score_rubric(answers, questions, method), 0.0)
+        scores = score_rubric(answers, questions, method, others=others)
+        summary = summarise_rubric(args.set, method, False, scores, 0.0)
         r = summary.overall.rates
         print(f"{method:<10} {r.precision:>9} {r.recall:>7} {r.f1:>5} {1000 * summary.seconds_per_answer:>9.1f}")
+    alone = summarise_rubric(args.set, "combined", False, score_rubric(answers, questions, "combined"), 0.0)
+    r = alone.overall.rates
+    print(f"combined, not told the pack's other questions: precision {r.precision} recall {r.recall} F1 {r.f1}")
+
+    # Off-question: each answer judged against every other question of its pack. Hardly any of
+    # those points is really made, so this counts mostly credit given wrongly.
+    for told in (False, True):
+        given = judged = 0
+        for a in answers:
+            tokens = from_text(a.text)
+            pack = next(p for p in packs if any(q.id == a.question for q in p.questions))
+            for q in pack.questions:
+                if q.id != a.question:
+                    besides = pack.points_besides(q) if told else ()
+                    given += sum(res.state == "made" for res in rubric.coverage(q, tokens, others=besides))
+                    judged += 1
+        print(
+            f"off-question, {'told' if told else 'not told'} the other questions: {given} points made "
+            f"in {judged} answers judged against a question they do not answer ({given / judged:.2f} each)"
+        )
 
     # leave one question out: thresholds chosen on the other questions, scored on this one.
-    # The similarities do not depend on the thresholds: work them out once per answer.
+    # The answers' embeddings do not depend on the thresholds: work them out once per answer.
+    encoder = shared_encoder()
     memo: dict[tuple[str, ...], np.ndarray] = {}
-    plain = rubric.similarities
+    plain = encoder.encode
 
-    def remembered(points, parts):  # type: ignore[no-untyped-def]
-        key = tuple(p.key for p in points) + tuple(p.text for p in parts)
+    def remembered(texts):  # type: ignore[no-untyped-def]
+        key = tuple(texts)
         if key not in memo:
-            memo[key] = plain(points, parts)
+            memo[key] = plain(texts)
         return memo[key]
 
-    rubric.similarities = remembered  # type: ignore[assignment]
+    encoder.encode = remembered  # type: ignore[method-assign]
     by_limits = {}
     for alone, cue, margin, words in itertools.product(GRID_ALONE, GRID_CUE, GRID_MARGIN, GRID_WORDS):
         limits = rubric.Thresholds(
             alone=float(alone), with_cue=float(cue), touch=float(cue), margin=margin, alone_words=words
         )
-        by_limits[(alone, cue, margin, words)] = score_rubric(answers, questions, "combined", limits)
+        by_limits[(alone, cue, margin, words)] = score_rubric(answers, questions, "combined", limits, others=others)
     held_out = []
     chosen = []
     for qid in dict.fromkeys(a.question for a in answers):

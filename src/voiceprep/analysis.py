@@ -11,7 +11,7 @@ from . import fillers as fillers_mod
 from . import numbers as numbers_mod
 from . import rubric
 from .delivery import Frames
-from .questions import Question
+from .questions import Question, RubricPoint
 from .schema import Delivery, ModelInfo, Pause, Pronouns, Range, Report, Span, StarBreakdown, TextAnalysis, Word
 from .tokens import Token, from_text, from_words, sentences, written
 
@@ -346,10 +346,13 @@ def analyze(
     model: ModelInfo | None = None,
     created_at: str | None = None,
     frames: Frames | None = None,
+    others: tuple[RubricPoint, ...] = (),
 ) -> Report:
     """Everything voiceprep says about one answer to one question.
 
     ``frames``: the voice's pitch and loudness (``delivery.pitch_frames``), for how it sounded.
+    ``others``: the points of the pack's other questions (``Pack.points_besides``), which the
+    rubric does not credit to this one.
     """
     tokens = from_words(words)
     pauses = long_pauses(tokens)
@@ -360,7 +363,7 @@ def analyze(
     too_short = count > 0 and speaking < MIN_JUDGED_SPEECH_S
     # rates over a second or two of speech say nothing (one "uh" in 1.8 s is 33 a minute)
     minutes = speaking / 60 if speaking > 0 and not too_short else None
-    coverage = rubric.coverage(question, tokens)
+    coverage = rubric.coverage(question, tokens, others=others)
     report = Report(
         question_id=question.id,
         pack=pack,
@@ -406,7 +409,9 @@ def analyze(
     return report.model_copy(update={"hints": coaching_hints(report, question)})
 
 
-def analyze_text(text: str, question: Question | None, source: str) -> TextAnalysis:
+def analyze_text(
+    text: str, question: Question | None, source: str, others: tuple[RubricPoint, ...] = ()
+) -> TextAnalysis:
     """The same filler, number and hedging analysis on typed text, positioned by character."""
     tokens = from_text(text)
     found_fillers = fillers_mod.find_fillers(tokens)
@@ -421,6 +426,6 @@ def analyze_text(text: str, question: Question | None, source: str) -> TextAnaly
         quantified=any(n.quantified for n in found_numbers),
         hedges=hedges(tokens, question.is_story if question else False),
         pronouns=pronouns(tokens),
-        rubric=rubric.coverage(question, tokens) if question else None,
+        rubric=rubric.coverage(question, tokens, others=others) if question else None,
         question_id=question.id if question else None,
     )

@@ -365,7 +365,7 @@ def cmd_analyze(args: argparse.Namespace, console: Console) -> int:
     # and the analysis (a 30-minute file peaked at 660 MB with everything held).
     loader.release()
     give_back_memory()
-    rubric.prepare(question.points)
+    rubric.prepare([*question.points, *pack.points_besides(question)])
     give_back_memory()
     duration = len(audio) / SAMPLE_RATE
     frames = frames_of(audio)
@@ -380,6 +380,7 @@ def cmd_analyze(args: argparse.Namespace, console: Console) -> int:
             source=str(path),
             model=transcript.model,
             frames=frames,
+            others=pack.points_besides(question),
         )
     _show_report(console, args, report, session)
     return 0
@@ -431,8 +432,10 @@ def _analyze_text(args: argparse.Namespace, console: Console, library: Library, 
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise VoiceprepError(f"{path}: cannot read the text: {exc}") from None
-    question = library.find(args.question, pack_name)[1] if args.question else None
-    result = analysis.analyze_text(text, question, source=str(path))
+    found = library.find(args.question, pack_name) if args.question else None
+    question = found[1] if found else None
+    others = found[0].points_besides(found[1]) if found else ()
+    result = analysis.analyze_text(text, question, source=str(path), others=others)
     if args.json:
         print(result.model_dump_json(indent=2))
     else:
@@ -500,6 +503,7 @@ def _eval_rubric(args: argparse.Namespace, path: Path, console: Console) -> int:
     pairs = library.questions(pack_name)
     questions = {q.id: q for _, q in pairs}
     vocabularies = {q.id: pack.vocabulary(q) for pack, q in pairs}
+    others = {q.id: pack.points_besides(q) for pack, q in pairs}
     progress = None
     if args.spoken and not args.json:
         progress = lambda answer_id: console.say(f"  spoken and transcribed: {answer_id}")  # noqa: E731
@@ -511,6 +515,7 @@ def _eval_rubric(args: argparse.Namespace, path: Path, console: Console) -> int:
         model=args.model,
         on_answer=progress,
         vocabularies=vocabularies,
+        others=others,
     )
     print(result.model_dump_json(indent=2)) if args.json else console.say(format_rubric_evaluation(result))
     return 0

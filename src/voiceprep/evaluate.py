@@ -26,7 +26,7 @@ from . import numbers as numbers_mod
 from . import rubric as rubric_mod
 from .audio import SAMPLE_RATE, FloatArray, load_audio
 from .errors import VoiceprepError
-from .questions import Question
+from .questions import Question, RubricPoint
 from .schema import Filler, NumberMention, Transcript
 from .stream import transcribe_live, transcribe_streaming
 from .tokens import FILLED_PAUSE, Token, from_text, from_words, normalise
@@ -557,13 +557,19 @@ def score_rubric(
     method: rubric_mod.Method = rubric_mod.METHOD,
     limits: rubric_mod.Thresholds = rubric_mod.THRESHOLDS,
     transcripts: dict[str, list[Token]] | None = None,
+    others: dict[str, tuple[RubricPoint, ...]] | None = None,
 ) -> list[RubricAnswerScore]:
-    """Each answer judged from its text, or from what Whisper heard when ``transcripts`` has it."""
+    """Each answer judged from its text, or from what Whisper heard when ``transcripts`` has it.
+
+    ``others``: question id -> the points of its pack's other questions (``Pack.points_besides``).
+    """
     out = []
     for a in answers:
         tokens = transcripts[a.id] if transcripts is not None else from_text(a.text)
         started = time.perf_counter()
-        results = rubric_mod.coverage(questions[a.question], tokens, method=method, limits=limits)
+        results = rubric_mod.coverage(
+            questions[a.question], tokens, method=method, limits=limits, others=(others or {}).get(a.question, ())
+        )
         seconds = time.perf_counter() - started
         out.append(
             RubricAnswerScore(
@@ -631,10 +637,12 @@ def evaluate_rubric(
     model: str | None = None,
     on_answer: Callable[[str], None] | None = None,
     vocabularies: dict[str, tuple[str, ...]] | None = None,
+    others: dict[str, tuple[RubricPoint, ...]] | None = None,
 ) -> RubricEvaluation:
     """Score rubric coverage on a labelled dev set: precision and recall of the points made.
 
     ``spoken``: each answer is first read aloud and transcribed, told ``vocabularies`` as practice is.
+    ``others``: as practice judges, each question's answers against its pack's other questions too.
     """
     answers = load_rubric_set(path, questions)
     transcripts = spoken_transcripts(answers, model, on_answer, vocabularies) if spoken else None
@@ -644,5 +652,5 @@ def evaluate_rubric(
 
         shared_encoder()
     load_seconds = time.perf_counter() - started
-    scores = score_rubric(answers, questions, method, transcripts=transcripts)
+    scores = score_rubric(answers, questions, method, transcripts=transcripts, others=others)
     return summarise_rubric(path.name, method, spoken, scores, load_seconds)

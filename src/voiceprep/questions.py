@@ -123,6 +123,10 @@ class Pack(Strict):
             seen.setdefault(term.strip().lower(), term.strip())
         return tuple(t for t in seen.values() if t)
 
+    def points_besides(self, question: Question) -> tuple[RubricPoint, ...]:
+        """The rubric points of the pack's other questions: what an answer to ``question`` is not about."""
+        return tuple(p for q in self.questions if q.id != question.id for p in q.points)
+
     @model_validator(mode="after")
     def _unique_ids(self) -> Pack:
         seen: set[str] = set()

@@ -91,6 +91,7 @@ def analyse_session(
         model=transcript.model,
         created_at=session.meta.created_at,
         frames=frames,
+        others=pack.points_besides(question),
     )
     calibration = calibrate.load(session.path.parent)  # sessions live in the data folder itself
     if calibration is not None:
@@ -240,7 +241,8 @@ def record_and_analyse(
     ``on_ready`` gets the seconds from the end of the take to the report.
     """
     # The rubric's sentence model loads while the candidate speaks, so the report does not wait for it.
-    ready = threading.Thread(target=_quietly, args=(rubric.prepare, question.points), name="rubric-ready", daemon=True)
+    points = [*question.points, *pack.points_besides(question)]
+    ready = threading.Thread(target=_quietly, args=(rubric.prepare, points), name="rubric-ready", daemon=True)
     ready.start()
     try:
         done = _record_in(console, setup, session, loader, pack.vocabulary(question))

@@ -5,6 +5,8 @@ description or example phrasings (sentence embeddings, ``embedding.Encoder``), o
 close while also naming one of the point's cue words. Naming a cue alone only *touches* a point
 ("I would evaluate it properly"), and so does a sentence that denies it ("we never had a
 baseline") or, in a story of one's own work, tells it as a hypothetical ("in general we'd...").
+Told the points of the pack's other questions, a stretch plainly about one of them makes none of
+this question's.
 
 The thresholds were chosen on the labelled dev set in ``tests/data/rubric/`` and are checked by
 ``voiceprep eval tests/data/rubric/answers.yaml``; ``benchmarks/rubric_methods.py`` compares the
@@ -41,6 +43,10 @@ class Thresholds:
     # Content words a stretch needs to make a point on meaning alone. A short clause ("to a much
     # smaller model", "where the model wasn't sure") lands near any example on its topic.
     alone_words: int = 5
+    # A stretch nearer one of the pack's other questions' points than this question's, by more
+    # than this, makes none of this question's: "we watched the fraud rate and the latency" is
+    # about production, not about setting a stakeholder's expectations of accuracy.
+    elsewhere: float = 0.10
 
 
 THRESHOLDS = Thresholds()
@@ -50,6 +56,7 @@ WHY_TOPIC = "named as a topic: say what you did about it"
 WHY_HYPOTHETICAL = "told as what you would do, not what you did"
 WHY_NAMED = "named, not explained: say what you did and why"
 WHY_CLOSE = "near it, not clearly made: say it outright"
+WHY_ELSEWHERE = "said as it would be for another question: tie it to this one"
 
 _SPLIT = re.compile(r"[\s/-]+")
 # A run-on spoken sentence is cut into windows so one point's words are not diluted by the rest.
@@ -240,15 +247,21 @@ def prepare(points: Sequence[RubricPoint]) -> None:
             encoder.encode_cached(point.references)
 
 
-def similarities(points: Sequence[RubricPoint], parts: Sequence[Stretch]) -> np.ndarray:
-    """Cosine similarity of each stretch (rows) to each point (columns): the best of its references."""
+def similarities(
+    points: Sequence[RubricPoint], parts: Sequence[Stretch], vectors: np.ndarray | None = None
+) -> np.ndarray:
+    """Cosine similarity of each stretch (rows) to each point (columns): the best of its references.
+
+    ``vectors``: the stretches already embedded, when they are judged against more than one set of points.
+    """
     from .embedding import shared_encoder
 
     encoder = shared_encoder()
     out = np.zeros((len(parts), len(points)), dtype=np.float32)
     if not parts:
         return out
-    vectors = encoder.encode([p.text for p in parts])
+    if vectors is None:
+        vectors = encoder.encode([p.text for p in parts])
     for j, point in enumerate(points):
         if point.references:
             out[:, j] = (vectors @ encoder.encode_cached(point.references).T).max(axis=1)
@@ -263,6 +276,7 @@ def _judge(
     story: bool,
     method: Method,
     limits: Thresholds,
+    elsewhere: np.ndarray | None = None,
 ) -> RubricResult:
     """One point's verdict from the stretches' cues, similarities and stances."""
     best: tuple[float, int, str] | None = None  # (strength, stretch, status)
@@ -284,6 +298,11 @@ def _judge(
             strong = alone or (bool(cues) and sim >= limits.with_cue)
         if strong and best_of is not None and point.references and sim < best_of[k] - limits.margin:
             strong = False  # the stretch says another of the question's points, not this one
+        off_question = bool(
+            strong and elsewhere is not None and point.references and sim < elsewhere[k] - limits.elsewhere
+        )
+        if off_question:
+            strong = False
         told_as_would = (story or point.story) and part.hypothetical
         blocked = method != "cues" and (part.denied or part.topic_only or told_as_would)
         if strong and not blocked:
@@ -292,7 +311,9 @@ def _judge(
             status, strength = "made", (3.0 if cues else 2.0) + sim
         elif strong or cues or (sims is not None and sim >= limits.touch):
             status, strength = "touched", 1.0 + sim
-            if strong and part.denied:
+            if off_question:
+                reasons.append(WHY_ELSEWHERE)
+            elif strong and part.denied:
                 reasons.append(WHY_DENIED)
             elif strong and part.topic_only:
                 reasons.append(WHY_TOPIC)
@@ -327,12 +348,34 @@ def coverage(
     tokens: list[Token],
     method: Method = METHOD,
     limits: Thresholds = THRESHOLDS,
+    others: Sequence[RubricPoint] = (),
 ) -> list[RubricResult]:
-    """Each rubric point with whether the answer made it, touched it or missed it, and where."""
+    """Each rubric point with whether the answer made it, touched it or missed it, and where.
+
+    ``others``: the points of the pack's other questions (``Pack.points_besides``). A stretch
+    that is plainly about one of them does not make this question's points.
+    """
     parts = stretches(tokens)
-    sims = similarities(question.points, parts) if method in ("meaning", "combined") and parts else None
+    sims = elsewhere = None
+    if method in ("meaning", "combined") and parts:
+        from .embedding import shared_encoder
+
+        vectors = shared_encoder().encode([p.text for p in parts])
+        sims = similarities(question.points, parts, vectors)
+        rivals = [p for p in others if p.references]
+        if rivals:
+            elsewhere = similarities(rivals, parts, vectors).max(axis=1)
     best_of = sims.max(axis=1) if sims is not None else None
     return [
-        _judge(point, parts, sims[:, j] if sims is not None else None, best_of, question.is_story, method, limits)
+        _judge(
+            point,
+            parts,
+            sims[:, j] if sims is not None else None,
+            best_of,
+            question.is_story,
+            method,
+            limits,
+            elsewhere,
+        )
         for j, point in enumerate(question.points)
     ]

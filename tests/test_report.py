@@ -145,3 +145,15 @@ def test_a_word_timed_at_the_same_instant_as_a_filler_is_not_marked_as_one() -> 
     rep = analysis.analyze(words, q, "ml-engineer", duration_s=2.0, source="test")
     assert [word_mark(rep, w) for w in words] == ["", "", "filler", ""]
     assert "a {um,} style" in format_transcript(rep)
+
+
+def test_typed_text_lists_each_filler_and_number_by_line_and_column_in_its_context() -> None:
+    from voiceprep.analysis import analyze_text
+    from voiceprep.report import format_text_analysis
+
+    text = "We cut p99 latency from 480 ms to 95 ms, like, 40% cheaper.\nAnd um it was good.\n"
+    shown = format_text_analysis(analyze_text(text, None, "answer.txt"), text)
+    lines = [line.strip() for line in shown.splitlines()]
+    assert "1:42  …y from 480 ms to 95 ms, {like}, 40% cheaper. And um it…" in lines
+    assert "2:5  … like, 40% cheaper. And {um} it was good." in lines
+    assert any(line.startswith("1:20  We cut p99 latency [from 480 ms to 95 ms], like,") for line in lines)

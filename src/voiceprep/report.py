@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -437,18 +437,44 @@ def to_json(value: object) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
+def _line_col(text: str, at: int) -> str:
+    """Where a character offset is, as an editor shows it: "line:column", both from 1."""
+    line = text.count("\n", 0, at) + 1
+    column = at - text.rfind("\n", 0, at)
+    return f"{line}:{column}"
+
+
+CONTEXT_CHARS = 24
+
+
+def _in_context(text: str, span: Span, mark: Callable[[str], str]) -> str:
+    """The span's words, ``mark``ed, with a little of the text either side, on one line."""
+    start, end = int(span.start), int(span.end)
+    before = text[max(0, start - CONTEXT_CHARS) : start].replace("\n", " ")
+    after = text[end : end + CONTEXT_CHARS].replace("\n", " ")
+    opening = "…" if start > CONTEXT_CHARS else ""
+    closing = "…" if end + CONTEXT_CHARS < len(text.rstrip()) else ""
+    said = text[start:end].rstrip(",.;:!?")  # the span keeps the word's punctuation; the mark does not
+    return opening + before + mark(said) + text[start + len(said) : end] + after.rstrip() + closing
+
+
 def format_text_analysis(result: TextAnalysis, text: str, style: Style = Style()) -> str:
-    """Typed text with its fillers and numbers listed by position."""
+    """Typed text with its fillers and numbers, each where it is (line:column) and in its context."""
     out = [style.bold(result.source) + f"  {result.word_count} words"]
     per100 = f" ({result.fillers_per_100_words:.1f} per 100 words)" if result.fillers_per_100_words else ""
     out.append(f"  Fillers  {result.filler_count}{per100}")
     for f in result.fillers:
-        out.append(style.dim(f"    {int(f.start):>7}  ") + style.warn(f.text))
+        where = style.dim(f"    {_line_col(text, int(f.start)):>8}  ")
+        out.append(where + _in_context(text, f, lambda w: style.warn("{" + w + "}")))
     measured = sum(n.quantified for n in result.numbers)
     out.append(f"  Numbers  {len(result.numbers)}, {measured} measured")
     for n in result.numbers:
         tag = "measured" if n.quantified else n.kind
-        out.append(style.dim(f"    {int(n.start):>7}  ") + f"{n.text}  " + style.dim(f"= {describe(n)} ({tag})"))
+        out.append(
+            style.dim(f"    {_line_col(text, int(n.start)):>8}  ")
+            + _in_context(text, n, lambda w: style.bold(f"[{w}]"))
+            + style.dim(f"  = {describe(n)} ({tag})")
+        )
     if result.hedges:
         out.append(f"  Hedging  {len(result.hedges)}: " + ", ".join(f'"{h.text}"' for h in result.hedges[:6]))
     if result.rubric is not None:

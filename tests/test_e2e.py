@@ -295,6 +295,7 @@ def test_silent_microphone_keeps_the_take(tmp_path: Path) -> None:
     audio = make_virtual_audio(tmp_path, np.zeros(16000 * 3, np.int16))
     result = run_cli("practice", "-q", QUESTION, "--no-speak", "--start-timeout", "4", env=audio.env)
     assert_one_clean_line(result, code=3, contains="no speech was heard")
+    assert "Rubric" not in result.stdout  # no report of nothing: every point "missed", "wants a number"
     [session] = audio.sessions()
     samples, rate = read_wav(session / "answer.wav")
     assert len(samples) / rate == pytest.approx(4.0, abs=0.11)

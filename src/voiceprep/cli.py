@@ -114,7 +114,7 @@ LONG_FILE_S = 600
 def _show_report(console: Console, args: argparse.Namespace, report: Report, session: Session | None) -> None:
     if getattr(args, "json", False):
         print(format_json(report), flush=True)
-    else:
+    elif report.word_count:  # a report of no words is every point missed: the one line below says it
         console.say()
         console.say(format_text(report, console.style, saved_to=str(session.path) if session else None))
     where = f"; the recording is kept in {session.path}" if session else ""

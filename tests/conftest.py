@@ -24,3 +24,11 @@ def spoken_answer(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
     Speaker().render(SCRIPT, path)
     audio = load_audio(path)
     return np.clip(audio * 32768, -32768, 32767).astype(np.int16)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory):
+    """What voiceprep keeps in the cache (embedded phrasings) goes to a temporary folder, not the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield

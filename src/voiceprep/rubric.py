@@ -44,8 +44,8 @@ class Thresholds:
     # smaller model", "where the model wasn't sure") lands near any example on its topic.
     alone_words: int = 5
     # A stretch nearer one of the pack's other questions' points than this question's, by more
-    # than this, makes none of this question's: "we watched the fraud rate and the latency" is
-    # about production, not about setting a stakeholder's expectations of accuracy.
+    # than this, makes none of this question's: "a model learning from its own suggestions can
+    # drift into a loop" is the emergent-behaviour lesson, not why a model beat hand-written rules.
     elsewhere: float = 0.10
 
 

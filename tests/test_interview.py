@@ -144,7 +144,7 @@ def test_the_scorecard_counts_points_and_figures_across_answer_and_probe(tmp_pat
     [row] = card.questions
     assert not first.quantified and second.quantified and row.quantified
     made_first = {r.point for r in first.rubric if r.state == "made"}
-    assert set(row.made) >= made_first and len(row.made) + len(row.missed) == len(q.points)
+    assert set(row.made) >= made_first and len(row.made) + len(row.touched) + len(row.missed) == len(q.points)
     assert row.score is not None and 0 <= row.score <= 100
     assert card.summary.answered == 1 and card.summary.weakest == [q.id] and card.summary.strongest == []
 
@@ -156,3 +156,45 @@ def test_the_scorecard_counts_points_and_figures_across_answer_and_probe(tmp_pat
     page = format_scorecard_html(card, lambda session_id: f"../../{session_id}/answer.wav")
     assert page.count("<audio") == 2 and f"../../{probe.id}/answer.wav" in page
     assert "http://" not in page and "https://" not in page
+
+
+def test_the_scorecard_keeps_touched_apart_and_says_how_the_follow_up_did_on_its_point(
+    tmp_path, library: Library
+) -> None:
+    store = Store(tmp_path)
+    _, q = library.find("prototype-to-production")
+    meta = iv.InterviewMeta(
+        id="20261125-100000-interview", pack="ml-engineer", created_at="2026-11-25T10:00:00+00:00", planned=[q.id]
+    )
+    main = store.create(q.id, "ml-engineer", "interview", now=datetime(2026, 11, 25, 10, 0, 0))
+    first = report(library, q.id, "I would evaluate it properly. Our rule-based baseline missed most of the fraud.")
+    main.save_report(first, "", "")
+    states = {r.point_id: r.state for r in first.rubric}
+    assert states["pre-launch-eval"] == "touched"
+    probe = store.create(q.id, "ml-engineer", "interview", now=datetime(2026, 11, 25, 10, 1, 0))
+    second = report(
+        library,
+        q.id,
+        "We replayed the previous quarter offline, then ran it silently next to the old checks for a month "
+        "before anyone relied on it.",
+    )
+    probe.save_report(second, "", "")
+    asked = "How did you know it was ready?"
+    meta.asked = [
+        iv.AskedQuestion(
+            question_id=q.id,
+            session=main.id,
+            probes=[iv.AskedProbe(text=asked, reason="missed point", point_id="pre-launch-eval", session=probe.id)],
+            done=True,
+        )
+    ]
+    [row] = iv.scorecard(meta, library, store).questions
+    evaluated = next(p.point for p in q.points if p.key == "pre-launch-eval")
+    assert evaluated in row.made and evaluated not in row.touched  # made in the follow-up
+    touched_only = {r.point for r in first.rubric + second.rubric if r.state == "touched"} - set(row.made)
+    assert row.touched and set(row.touched) == touched_only
+    assert not set(row.missed) & (set(row.made) | set(row.touched))
+    assert row.probes[0].asked_point == "made"
+    card = iv.scorecard(meta, library, store)
+    assert "; the point it asked about: made" in format_scorecard(card)
+    assert all(f"- touched, not made: {p}" in format_scorecard_markdown(card) for p in row.touched)

@@ -526,6 +526,7 @@ def format_scorecard_html(card: Scorecard, audio_url: Callable[[str], str]) -> s
         body.append(f"<h2>{k}. {_e(q.question_id)}" + (f" · score {q.score}" if q.score is not None else "") + "</h2>")
         body.append(f'<p class="question">{_e(q.question_text)}</p>')
         items = [f'<li class="covered"><span class="tick">✓</span>{_e(p)}</li>' for p in q.made]
+        items += [f'<li class="touched"><span class="tick">~</span>{_e(p)}</li>' for p in q.touched]
         items += [f'<li class="missed"><span class="tick">✗</span>{_e(p)}</li>' for p in q.missed]
         body.append('<ul class="rubric">' + "".join(items) + "</ul>")
         if q.report is not None and q.session is not None:

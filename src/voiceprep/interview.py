@@ -196,6 +196,14 @@ class ProbeScore(Record):
     reason: str
     session: str | None
     report: Report | None
+    point_id: str | None = None  # the rubric point it asked about, for a missed point
+
+    @property
+    def asked_point(self) -> str | None:
+        """How the answer to the follow-up did on the point it asked about: made, touched or missed."""
+        if self.point_id is None or self.report is None:
+            return None
+        return next((r.state for r in self.report.rubric if r.point_id == self.point_id), None)
 
 
 class QuestionScore(Record):
@@ -206,7 +214,8 @@ class QuestionScore(Record):
     report: Report | None
     probes: list[ProbeScore]
     made: list[str]  # points made in the answer or the answer to a probe
-    missed: list[str]
+    missed: list[str]  # neither made nor touched
+    touched: list[str] = Field(default_factory=list)  # named, not made, in the answer or a probe's
     quantified: bool  # a measured outcome in the answer or a probe's answer
     score: int | None  # 0-100: points made, a measured outcome where one is wanted, fillers
 
@@ -272,13 +281,18 @@ def scorecard(meta: InterviewMeta, library: Library, store: Store) -> Scorecard:
         _, question = library.find(asked.question_id, meta.pack)
         report = _report(store, asked.session)
         probes = [
-            ProbeScore(text=p.text, reason=p.reason, session=p.session, report=_report(store, p.session))
+            ProbeScore(
+                text=p.text, reason=p.reason, session=p.session, report=_report(store, p.session), point_id=p.point_id
+            )
             for p in asked.probes
         ]
         made: list[str] = []
+        touched: set[str] = set()
         quantified, score = False, None
         if report is not None:
-            made, quantified, score = question_score(question, report, [p.report for p in probes if p.report])
+            answers = [report, *(p.report for p in probes if p.report)]
+            made, quantified, score = question_score(question, report, answers[1:])
+            touched = {r.point for a in answers for r in a.rubric if r.state == "touched"} - set(made)
         rows.append(
             QuestionScore(
                 question_id=question.id,
@@ -288,7 +302,8 @@ def scorecard(meta: InterviewMeta, library: Library, store: Store) -> Scorecard:
                 report=report,
                 probes=probes,
                 made=made,
-                missed=[p.point for p in question.points if p.point not in made],
+                touched=[p.point for p in question.points if p.point in touched],
+                missed=[p.point for p in question.points if p.point not in made and p.point not in touched],
                 quantified=quantified,
                 score=score,
             )
@@ -311,7 +326,7 @@ def scorecard(meta: InterviewMeta, library: Library, store: Store) -> Scorecard:
         planned=len(meta.planned),
         minutes=round(seconds / 60, 1),
         points_made=sum(len(r.made) for r in rows),
-        points=sum(len(r.made) + len(r.missed) for r in rows),
+        points=sum(len(r.made) + len(r.touched) + len(r.missed) for r in rows),
         strongest=strongest,
         weakest=weakest,
         habits=[line.format(n=found[key]) for key, line in HABITS if found[key] >= 2],

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
         SpeakerScores,
         TextEvaluation,
     )
-    from .interview import QuestionScore, Scorecard
+    from .interview import ProbeScore, QuestionScore, Scorecard
     from .progress import Comparison, Progress, Trend
 
 WIDTH = 88
@@ -703,13 +703,15 @@ def format_compare(comparison: Comparison, a: Report, b: Report, style: Style = 
 # ---------------------------------------------------------------- interviews
 
 
-def _probe_outcome(report: Report | None) -> str:
+def _probe_outcome(probe: ProbeScore) -> str:
+    report = probe.report
     if report is None:
         return "not answered"
     made = sum(r.state == "made" for r in report.rubric)
     measured = sum(n.quantified for n in report.numbers)
     figures = f"{measured} measured figure{'s' if measured != 1 else ''}"
-    return f"{clock(report.duration_s)}, {figures}, {made} point{'s' if made != 1 else ''} made"
+    asked = f"; the point it asked about: {probe.asked_point}" if probe.asked_point else ""
+    return f"{clock(report.duration_s)}, {figures}, {made} point{'s' if made != 1 else ''} made{asked}"
 
 
 def scorecard_rows(card: Scorecard) -> list[list[str]]:
@@ -728,7 +730,7 @@ def scorecard_rows(card: Scorecard) -> list[list[str]]:
                 "-" if r.wpm is None else f"{r.wpm:.0f}",
                 "-" if r.fillers_per_min is None else f"{r.fillers_per_min:.1f}",
                 "yes" if q.quantified else "no",
-                f"{len(q.made)}/{len(q.made) + len(q.missed)}",
+                f"{len(q.made)}/{len(q.made) + len(q.touched) + len(q.missed)}",
                 "-" if q.score is None else str(q.score),
                 str(len(q.probes)),
             ]
@@ -745,11 +747,13 @@ def format_question_card(q: QuestionScore, style: Style = Style()) -> str:
     if q.report is not None:
         out.append(f"  {headline_rows(q.report, style)[0][1]}")
     if q.made:
-        out.append("  made:   " + "; ".join(q.made))
+        out.append("  made:    " + "; ".join(q.made))
+    if q.touched:
+        out.append("  touched: " + "; ".join(q.touched) + style.dim("  (named, not made)"))
     if q.missed:
-        out.append("  missed: " + "; ".join(q.missed))
+        out.append("  missed:  " + "; ".join(q.missed))
     for p in q.probes:
-        out.append(f'  follow-up ({p.reason}): "{p.text}" -> {_probe_outcome(p.report)}')
+        out.append(f'  follow-up ({p.reason}): "{p.text}" -> {_probe_outcome(p)}')
     return "\n".join(out)
 
 
@@ -792,9 +796,10 @@ def format_scorecard_markdown(card: Scorecard) -> str:
         out += ["", "## Habits that recurred", ""] + [f"- {h}" for h in s.habits]
     for q in card.questions:
         out += ["", f"## {q.question_id}", "", q.question_text, ""]
-        out += [f"- made: {p}" for p in q.made] + [f"- missed: {p}" for p in q.missed]
+        out += [f"- made: {p}" for p in q.made] + [f"- touched, not made: {p}" for p in q.touched]
+        out += [f"- missed: {p}" for p in q.missed]
         for p in q.probes:
-            out.append(f"- follow-up ({p.reason}): *{p.text}*: {_probe_outcome(p.report)}")
+            out.append(f"- follow-up ({p.reason}): *{p.text}*: {_probe_outcome(p)}")
         if q.report is not None:
             out += ["", "> " + (q.report.transcript or "(no speech)")]
     return "\n".join(out) + "\n"

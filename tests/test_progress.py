@@ -11,7 +11,7 @@ from voiceprep import analysis
 from voiceprep.html import format_compare_html, format_html, format_progress_html
 from voiceprep.progress import attempt, compare, progress
 from voiceprep.questions import Library
-from voiceprep.report import format_markdown
+from voiceprep.report import format_compare, format_markdown, format_progress
 from voiceprep.store import Store
 
 QID = "reduce-inference-cost"
@@ -76,6 +76,15 @@ def test_compare_lists_points_gained_and_lost(question) -> None:
     assert {t.metric: t.verdict for t in result.changes}["measured"] in {"better", "steady"}
     back = compare("b", b, "a", a)
     assert back.lost == result.gained and back.gained == []
+    # the table names its columns as the two attempts are named above it, not "first" and "last"
+    header = next(line for line in format_compare(result, a, b).splitlines() if line.startswith("figure"))
+    assert header.split()[:3] == ["figure", "A", "B"]
+    shown = format_progress(progress([attempt("a", a), attempt("b", b)]))
+    assert next(line for line in shown.splitlines() if line.startswith("figure")).split()[:3] == [
+        "figure",
+        "first",
+        "last",
+    ]
 
 
 def test_compare_shows_no_figure_for_an_attempt_too_short_to_judge(question) -> None:

@@ -637,13 +637,13 @@ def format_figure(value: float | None, metric: str) -> str:
     return f"{value:.1f}" if value != int(value) else str(int(value))
 
 
-def _trend_table(trends: list[Trend], style: Style) -> str:
+def _trend_table(trends: list[Trend], style: Style, columns: tuple[str, str] = ("first", "last")) -> str:
     rows = []
     for t in trends:
         verdict = {"better": style.good, "worse": style.bad}.get(t.verdict, lambda x: x)(t.verdict)
         change = "" if t.change is None else (f"{t.change:+.0f} s" if t.metric == "duration_s" else f"{t.change:+.1f}")
         rows.append([t.label, format_figure(t.first, t.metric), format_figure(t.last, t.metric), change, verdict])
-    return format_table(["figure", "first", "last", "change", "verdict"], rows)
+    return format_table(["figure", *columns, "change", "verdict"], rows)
 
 
 def format_progress(result: Progress, style: Style = Style()) -> str:
@@ -682,7 +682,7 @@ def format_compare(comparison: Comparison, a: Report, b: Report, style: Style = 
     out = [
         style.bold(f"{a.question_id}: A {comparison.a.session}  →  B {comparison.b.session}"),
         "",
-        _trend_table(comparison.changes, style),
+        _trend_table(comparison.changes, style, ("A", "B")),
         "",
     ]
     out += [f"  {style.good('+')} {p}" for p in comparison.gained]

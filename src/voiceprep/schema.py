@@ -47,11 +47,20 @@ class ModelInfo(Record):
     parallel_passes: bool = False  # the prompted pass on a model of its own, beside the plain one
     hotwords: str | None = None  # terms the plain pass was biased towards
     terms: list[str] = []  # the question's vocabulary, given to the prompted pass
+    terms_by_sound: bool = False  # words that sound like a term of ``terms`` written as the term
     # faster-whisper's retry of a poor decoding by sampling (seeded with ``seed``); off: one
     # deterministic retry with repetitions penalised. Transcripts saved before it have it True.
     sampling_fallback: bool = True
     seed: int | None = None
     faster_whisper_version: str = ""
+
+
+class TermHeard(Record):
+    """A term of the question's vocabulary written where Whisper wrote words that sound like it."""
+
+    written: str  # what Whisper wrote: "Cuban Eats"
+    term: str  # what the transcript says instead: "Kubernetes"
+    start: float
 
 
 class Transcript(Record):
@@ -63,6 +72,7 @@ class Transcript(Record):
     model: ModelInfo
     transcribe_s: float = 0.0
     dropped_segments: list[str] = Field(default_factory=list)
+    terms_by_sound: list[TermHeard] = Field(default_factory=list)
 
 
 class Span(Record):

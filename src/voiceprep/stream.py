@@ -274,6 +274,11 @@ class StreamingTranscriber:
                     with self._lock:
                         self._working = False
                         self._lock.notify_all()
+                if not last:
+                    # read the new words' phonemes while the candidate speaks, not after
+                    with self._lock:
+                        heard = list(self._words)
+                    self._get_transcriber().learn_sounds(heard)
             if self._live and self._filler_from < self._committed and not self._cancelled:
                 transcriber = self._get_transcriber()
                 if transcriber.settings.filler_pass:
@@ -344,7 +349,7 @@ class StreamingTranscriber:
         if self._error is not None:
             raise self._error
         transcriber = self._get_transcriber()
-        words = sorted(self._words, key=lambda w: (w.start, w.end))
+        words, heard = transcriber.heard_terms(sorted(self._words, key=lambda w: (w.start, w.end)))
         return Transcript(
             text=" ".join(w.text for w in words),
             words=words,
@@ -352,6 +357,7 @@ class StreamingTranscriber:
             model=transcriber.info,
             transcribe_s=round(self._busy_s, 3),
             dropped_segments=self._dropped,
+            terms_by_sound=heard,
         )
 
 

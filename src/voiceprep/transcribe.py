@@ -23,7 +23,9 @@ import numpy as np
 
 from .audio import SAMPLE_RATE, FloatArray, Int16Array, as_float
 from .errors import ModelError
-from .schema import ModelInfo, Transcript, Word
+from .schema import ModelInfo, TermHeard, Transcript, Word
+from .sounds import SOUNDS, terms_by_sound
+from .sounds import available as sounds_available
 from .store import cache_root
 from .tokens import FILLED_PAUSE, normalise
 
@@ -320,6 +322,9 @@ class Settings:
     # anyway, and where it writes one of these terms and the plain pass another word in the
     # same place ("cash", "Laura"), the term is taken. No extra decoding.
     terms: tuple[str, ...] = ()
+    # Where the words Whisper wrote sound like one of ``terms`` ("Cuban Eats", "hold out"), the
+    # term is written instead (``sounds.terms_by_sound``; needs eSpeak NG's command).
+    terms_by_sound: bool = True
     # A poor decoding (a repetition loop, or words Whisper is unsure of) is decoded once more
     # with repetitions penalised, and the better of the two kept: the same audio always gives
     # the same words. faster-whisper's own retry samples at rising temperatures from a random
@@ -451,6 +456,7 @@ class Transcriber:
             parallel_passes=self._prompted_model is not None,
             hotwords=self.settings.hotwords,
             terms=list(self.settings.terms),
+            terms_by_sound=self.settings.terms_by_sound and sounds_available(),
             sampling_fallback=self.settings.sampling_fallback,
             seed=self.settings.seed if self.settings.sampling_fallback else None,
             faster_whisper_version=faster_whisper_version(),
@@ -461,6 +467,19 @@ class Transcriber:
         self.settings = replace(self.settings, terms=tuple(terms))
         self.info = self.info.model_copy(update={"terms": list(terms)})
         return self
+
+    def heard_terms(self, words: list[Word]) -> tuple[list[Word], list[TermHeard]]:
+        """The finished words with the vocabulary's terms where they were written as words that sound
+        like them (``sounds.terms_by_sound``), and what was rewritten."""
+        if not (self.info.terms_by_sound and self.settings.terms):
+            return words, []
+        words, rewritten = terms_by_sound(words, self.settings.terms)
+        return words, [TermHeard(written=w, term=t, start=s) for w, t, s in rewritten]
+
+    def learn_sounds(self, words: list[Word]) -> None:
+        """Read the phonemes of words heard so far, so that ``heard_terms`` finds them known."""
+        if self.info.terms_by_sound and self.settings.terms:
+            SOUNDS.learn(words)
 
     def _load_model(self, threads: int) -> Any:
         try:
@@ -720,6 +739,7 @@ class Transcriber:
                 dropped += chunk_dropped
         else:  # faster-whisper's own windowing, for comparison (`voiceprep eval --defaults`)
             words, dropped = self.transcribe_chunk(audio)
+        words, heard = self.heard_terms(words)
         return Transcript(
             text=" ".join(w.text for w in words),
             words=words,
@@ -727,6 +747,7 @@ class Transcriber:
             model=self.info,
             transcribe_s=round(time.perf_counter() - started, 3),
             dropped_segments=dropped,
+            terms_by_sound=heard,
         )
 
 

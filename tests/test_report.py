@@ -157,3 +157,20 @@ def test_typed_text_lists_each_filler_and_number_by_line_and_column_in_its_conte
     assert "1:42  …y from 480 ms to 95 ms, {like}, 40% cheaper. And um it…" in lines
     assert "2:5  … like, 40% cheaper. And {um} it was good." in lines
     assert any(line.startswith("1:20  We cut p99 latency [from 480 ms to 95 ms], like,") for line in lines)
+
+
+def test_terms_written_by_their_sound_are_shown_with_what_whisper_wrote(report) -> None:
+    from voiceprep.html import format_html
+    from voiceprep.schema import TermHeard
+
+    assert "by their sound" not in format_text(report)  # none were: nothing said about it
+    _, q = Library.load(None).find("prototype-to-production")
+    words = words_from("We ran it on Kubernetes for a month.")
+    heard = [TermHeard(written="Cuban Eats", term="Kubernetes", start=words[4].start)]
+    shown = analysis.analyze(words, q, "ml-engineer", duration_s=12.0, source="test", terms_heard=heard)
+    line = 'Written as your question\'s terms by their sound: "Cuban Eats" as Kubernetes (0:02).'
+    assert line in " ".join(format_text(shown).split())
+    assert f"*{line}*" in format_markdown(shown)
+    assert "by their sound: &quot;Cuban Eats&quot; as Kubernetes (0:02)" in format_html(shown)
+    saved = json.loads(format_json(shown))["terms_by_sound"]
+    assert saved == [{"written": "Cuban Eats", "term": "Kubernetes", "start": 1.6}]

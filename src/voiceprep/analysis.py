@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from . import delivery as delivery_mod
@@ -12,7 +13,19 @@ from . import numbers as numbers_mod
 from . import rubric
 from .delivery import Frames
 from .questions import Question, RubricPoint
-from .schema import Delivery, ModelInfo, Pause, Pronouns, Range, Report, Span, StarBreakdown, TextAnalysis, Word
+from .schema import (
+    Delivery,
+    ModelInfo,
+    Pause,
+    Pronouns,
+    Range,
+    Report,
+    Span,
+    StarBreakdown,
+    TermHeard,
+    TextAnalysis,
+    Word,
+)
 from .tokens import Token, from_text, from_words, sentences, written
 
 LONG_PAUSE_S = 2.0
@@ -347,12 +360,14 @@ def analyze(
     created_at: str | None = None,
     frames: Frames | None = None,
     others: tuple[RubricPoint, ...] = (),
+    terms_heard: Sequence[TermHeard] = (),
 ) -> Report:
     """Everything voiceprep says about one answer to one question.
 
     ``frames``: the voice's pitch and loudness (``delivery.pitch_frames``), for how it sounded.
     ``others``: the points of the pack's other questions (``Pack.points_besides``), which the
-    rubric does not credit to this one.
+    rubric does not credit to this one. ``terms_heard``: the transcript's terms written by their
+    sound (``Transcript.terms_by_sound``), shown so the candidate can tell them from what Whisper heard.
     """
     tokens = from_words(words)
     pauses = long_pauses(tokens)
@@ -400,6 +415,7 @@ def analyze(
         mistakes=list(question.mistakes),
         strong_answer=question.strong_answer,
         model=model,
+        terms_by_sound=list(terms_heard),
         delivery=(
             delivery_mod.measure(frames, words, duration_s, [n.start for n in found_numbers])
             if frames is not None and words and not too_short

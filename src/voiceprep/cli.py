@@ -379,6 +379,7 @@ def cmd_analyze(args: argparse.Namespace, console: Console) -> int:
             duration_s=duration,
             source=str(path),
             model=transcript.model,
+            terms_heard=transcript.terms_by_sound,
             frames=frames,
             others=pack.points_besides(question),
         )

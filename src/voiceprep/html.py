@@ -20,6 +20,7 @@ from .report import (
     RUBRIC_MARKS,
     SCORECARD_HEADERS,
     format_figure,
+    format_terms_heard,
     format_when,
     headline_rows,
     rubric_summary,
@@ -339,8 +340,14 @@ def _player(report: Report, audio_url: str) -> str:
         f'<section data-player><div class="player"><audio controls preload="auto" src="{_e(audio_url)}"></audio>'
         f"{LEGEND}</div>"
         f'<div class="transcript">{transcript_html(report)}</div>'
+        f"{_terms_heard(report)}"
         f'<h2>Timeline</h2><div class="chart">{timeline_svg(report)}</div></section>'
     )
+
+
+def _terms_heard(report: Report) -> str:
+    line = format_terms_heard(report)
+    return f'<p class="legend">{_e(line)}</p>' if line else ""
 
 
 def _rubric(report: Report) -> str:

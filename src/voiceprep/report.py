@@ -318,6 +318,17 @@ def delivery_rows(voice: Delivery, style: Style = Style()) -> list[tuple[str, st
     return rows
 
 
+def format_terms_heard(report: Report) -> str | None:
+    """Which words of the trade the transcript wrote by their sound, and what Whisper had written.
+
+    ``Written as your question's terms by their sound: "Cuban Eats" as Kubernetes (0:12).``
+    """
+    if not report.terms_by_sound:
+        return None
+    heard = ", ".join(f'"{t.written.rstrip(".,;:!?")}" as {t.term} ({clock(t.start)})' for t in report.terms_by_sound)
+    return f"Written as your question's terms by their sound: {heard}."
+
+
 def format_text(report: Report, style: Style = Style(), saved_to: str | None = None) -> str:
     """The terminal report."""
     out = [
@@ -333,6 +344,9 @@ def format_text(report: Report, style: Style = Style(), saved_to: str | None = N
         style.bold("Transcript") + style.dim("  {filler}  [number]  ‖ long pause ‖"),
         format_transcript(report, style),
     ]
+    terms_heard = format_terms_heard(report)
+    if terms_heard:
+        out += [style.dim(line) for line in _wrap_paragraph(terms_heard).splitlines()]
     out += ["", style.bold("Rubric") + style.dim("  ✓ made  ~ touched  ✗ missed")]
     out += format_rubric(report.rubric, style)
     if report.hints:
@@ -398,6 +412,9 @@ def format_markdown(report: Report) -> str:
         "",
     ]
     out.append(" ".join(parts) if parts else "(no speech)")
+    terms_heard = format_terms_heard(report)
+    if terms_heard:
+        out += ["", f"*{terms_heard}*"]
     out += ["", "## Rubric", ""]
     out.append(rubric_summary(report.rubric) + ".")
     out.append("")

@@ -89,6 +89,7 @@ def analyse_session(
         duration_s=duration_s,
         source=source,
         model=transcript.model,
+        terms_heard=transcript.terms_by_sound,
         created_at=session.meta.created_at,
         frames=frames,
         others=pack.points_besides(question),

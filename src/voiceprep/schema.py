@@ -249,6 +249,8 @@ class Report(Record):
     strong_answer: str | None
     model: ModelInfo | None
     delivery: Delivery | None = None
+    # words of the trade the transcript writes where Whisper wrote words that sound like them
+    terms_by_sound: list[TermHeard] = Field(default_factory=list)
 
 
 class TextAnalysis(Record):

@@ -12,7 +12,12 @@ differs from another by one sound ("draft" and "drift", "shop" and "SHAP"), so a
 phonemes must sound exactly alike; a longer one may differ by half a step for each three phonemes
 beyond the third (a vowel, or a voiced sound for its voiceless twin, is half a step; any other
 sound one step). A number is the candidate's figure, not a term to correct: a stretch holding
-digits is rewritten only as a term with the same digits ("B95" as "p95", never as "p99").
+digits is rewritten only as a term with the same digits ("B95" as "p95", never as "p99"). A word
+that sounds exactly like a one-word term is left as it is: it is a word too ("cash"), and the
+prompted pass, told the term, already chose between the two with the sentence around it.
+
+Measured by ``benchmarks/term_recall.py`` (terms heard in spoken sentences) and
+``benchmarks/terms_by_sound.py`` (how often the rule would rewrite words that were said).
 """
 
 from __future__ import annotations
@@ -187,55 +192,63 @@ def terms_by_sound(
     if known is None:
         return words, []
     keys = {_key(t) for t in wanted}
-    word_sounds = {t: known[t] for t in texts if t}
-    skeletons = {t: Counter(p for p in sound if not _is_vowel(p)) for t, sound in word_sounds.items()}
-
+    n = len(plain)
     ends = [_sentence_ends(words[k]) for k in plain]
     numbers = [_digits(t) for t in texts]
+    # a stretch to hear runs over words with sounds that are not terms already, inside one sentence
+    sounds_of = [known[t] if t and t not in keys else None for t in texts]
+    skeletons = [Counter(p for p in sound if not _is_vowel(p)) if sound else Counter() for sound in sounds_of]
+    lengths = [len(sound) if sound else 0 for sound in sounds_of]
+
     candidates: list[tuple[float, int, int, int, str]] = []  # (distance, -length, first, last + 1, term)
     for term in wanted:
+        pieces = [_key(p) for p in term.split()]
+        most = len(spoken_form(term).split()) + MAX_EXTRA_WORDS
+        # where the term is written already, and where it is written in pieces ("hold out", "Pine cone")
+        written = {k + len(pieces) - 1 for k in range(n - len(pieces) + 1) if texts[k : k + len(pieces)] == pieces}
+        whole = "".join(pieces)
+        for first in range(n):
+            spelled = texts[first]
+            if not spelled or not whole.startswith(spelled):
+                continue
+            for last in range(first + 1, min(n, first + most)):
+                if ends[last - 1] or last in written:
+                    break
+                spelled += texts[last]
+                if spelled == whole:
+                    candidates.append((0.0, first - last, first, last + 1, term))
+                    break
+                if len(spelled) > len(whole):
+                    break
         sound = known[spoken_form(term)]
-        skeleton = Counter(p for p in sound if not _is_vowel(p))
         if len(sound) < 3:
             continue  # too short to tell from a word by its sound
         limit = allowed(len(sound))
-        pieces = [_key(p) for p in term.split()]
-        whole = "".join(pieces)
-        most = len(spoken_form(term).split()) + MAX_EXTRA_WORDS
+        shortest, longest = len(sound) - 2 * limit, len(sound) + 2 * limit  # a phoneme more or less: half a step
+        skeleton = Counter(p for p in sound if not _is_vowel(p))
         digits = _digits(term)
-        for first in range(len(plain)):
-            joined: Phonemes = ()
+        for first in range(n):
+            if sounds_of[first] is None:
+                continue
+            size = 0
             consonants: Counter[str] = Counter()
-            spelled = ""
-            for last in range(first, min(len(plain), first + most)):
-                if last > first and ends[last - 1]:
-                    break  # not across the end of a sentence
-                text = texts[last]
-                spelled += text
-                if texts[last - len(pieces) + 1 : last + 1] == pieces and last - len(pieces) + 1 >= first:
-                    break  # the term is written here already
-                if last > first and spelled == whole:
-                    # the term written in pieces: "hold out", "Pine cone", "ML flow"
-                    candidates.append((0.0, first - last, first, last + 1, term))
+            for last in range(first, min(n, first + most)):
+                if sounds_of[last] is None or (last > first and ends[last - 1]) or last in written:
+                    break  # nothing to hear, a term already, or the next sentence
+                size += lengths[last]
+                consonants.update(skeletons[last])
+                if size > longest:
                     break
-                if text in keys or text not in word_sounds:
-                    break  # a term already, or nothing to hear
-                joined += word_sounds[text]
-                consonants.update(skeletons[text])
-                # each phoneme more or fewer than the term's costs at least half a step
-                if len(joined) > len(sound) + 2 * limit:
-                    break
-                if len(joined) < len(sound) - 2 * limit:
-                    continue
-                if last == first and len(pieces) == 1 and joined == sound:
-                    # one word for one, sounding the same: a homophone ("cash", "lime"), another word
-                    # that was said; the prompted pass, told the term, chose between them with the sentence
-                    continue
                 # a number is the candidate's figure: "B95" may be "p95", never "p99"
-                if "".join(numbers[first : last + 1]) != digits:
+                if size < shortest or "".join(numbers[first : last + 1]) != digits:
                     continue
                 # each step mends at most two consonants the two differ by, for at least half a step
                 if 0.25 * sum(abs(skeleton[c] - consonants[c]) for c in skeleton.keys() | consonants.keys()) > limit:
+                    continue
+                joined = tuple(p for k in range(first, last + 1) for p in sounds_of[k] or ())
+                if last == first and len(pieces) == 1 and joined == sound:
+                    # one word for one, sounding the same: a homophone ("cash", "lime"), another word
+                    # that was said; the prompted pass, told the term, chose between them with the sentence
                     continue
                 d = distance(sound, joined, limit)
                 if d <= limit:

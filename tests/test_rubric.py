@@ -284,3 +284,63 @@ def test_a_sentence_about_another_questions_point_does_not_make_this_ones() -> N
     own = toks("Our hand-written rules only caught a third of the fraud, and every new pattern needed another rule.")
     assert {r.point_id: r.state for r in coverage(q, own, others=pack.points_besides(q))}["why-ml"] == "made"
     assert len(pack.points_besides(q)) == sum(len(o.points) for o in pack.questions) - len(q.points)
+
+
+def test_an_answers_sentences_embedded_while_it_is_spoken_are_not_embedded_again(questions) -> None:
+    """``embed_ahead`` on the words so far; judging the whole answer then embeds only what is new,
+    and gives the same verdicts as judging it cold."""
+    from voiceprep.embedding import Encoder
+
+    q = questions["prototype-to-production"]
+    done = "We replaced the hand-written checks with a gradient boosted model. We ran it in shadow for a month."
+    last = "Fraud losses fell by forty percent."
+    cold = coverage(q, toks(f"{done} {last}"))
+    encoder = Encoder()
+    embedded: list[str] = []
+    before = encoder.encode
+
+    def counted(texts):  # type: ignore[no-untyped-def]
+        embedded.extend(texts)
+        return before(texts)
+
+    encoder.encode = counted  # type: ignore[method-assign]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("voiceprep.embedding._shared", encoder)
+        rubric.prepare(q.points)  # the references, as while the question is read out
+        embedded.clear()
+        rubric.embed_ahead(toks(done))
+        ahead = len(embedded)
+        embedded.clear()
+        warm = coverage(q, toks(f"{done} {last}"))
+    assert ahead >= 2
+    assert embedded == [last]  # only the sentence that came after
+    assert [(r.state, r.score) for r in warm] == [(r.state, r.score) for r in cold]
+
+
+def test_work_on_the_latest_offer_skips_what_was_overtaken_and_stops() -> None:
+    import threading
+
+    from voiceprep.rounds import Latest
+    from voiceprep.schema import Word
+
+    seen: list[int] = []
+    gate, started = threading.Event(), threading.Event()
+
+    def work(words: list[Word]) -> None:
+        started.set()
+        gate.wait(5)
+        seen.append(len(words))
+
+    latest = Latest(work, name="test-latest")
+    one = [Word(text="a", start=0, end=0.1)]
+    latest.offer(one)
+    assert started.wait(5)  # taken, and held at the gate
+    for k in range(2, 6):
+        latest.offer(one * k)  # each overtakes the one before
+    gate.set()
+    for _ in range(100):
+        if len(seen) == 2:
+            break
+        threading.Event().wait(0.02)
+    latest.stop()
+    assert seen == [1, 5]

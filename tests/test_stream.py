@@ -23,10 +23,12 @@ def test_stream_matches_batch_and_never_makes_capture_wait(transcriber: Transcri
     audio = np.concatenate([spoken_answer, gap, spoken_answer, gap])
     progress: list[tuple[float, float]] = []
     live: list[str] = []
+    heard: list[list[str]] = []
     stream = StreamingTranscriber(
         lambda: transcriber,
         on_words=lambda words: live.extend(w.text for w in words),
         on_progress=lambda done, total: progress.append((done, total)),
+        on_heard=lambda words: heard.append([w.text for w in words]),
     )
     for offset in range(0, len(audio), 1600):
         stream.feed(audio[offset : offset + 1600], offset)
@@ -41,6 +43,9 @@ def test_stream_matches_batch_and_never_makes_capture_wait(transcriber: Transcri
     words = transcript.words
     assert all(a.end <= b.start + 0.05 for a, b in itertools.pairwise(words))
     assert live == [w.text for w in words]  # the live view saw every word, in order
+    # work that can be done before the end saw every word so far, after each chunk but the last
+    assert len(heard) == len(progress) - 1
+    assert all(len(a) <= len(b) for a, b in itertools.pairwise(heard)) and heard[-1] == live[: len(heard[-1])]
 
     said = content_words(transcript.text)
     assert said[-2:] == ["fresh", "labels"] and said.count("labels") == 2

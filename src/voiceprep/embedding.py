@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +31,7 @@ VOCAB = Path(__file__).resolve().parent / "data" / "minilm-vocab.txt"
 MAX_PIECES = 128
 DIMENSIONS = 384
 BATCH = 16  # texts embedded at once: the peak memory grows with the batch
+RECENT = 2048  # stretches of answers remembered (3 MB): a 30-minute answer has about a thousand
 
 
 class Encoder:
@@ -55,6 +57,9 @@ class Encoder:
         self.tokenizer: BertWordPieceTokenizer = tokenizer
         self._cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
+        # the answer's stretches, embedded while it is spoken (``encode_remembered``)
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length row per text, mean-pooled over its word pieces as the model was trained."""
@@ -74,6 +79,29 @@ class Encoder:
         vectors = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return np.asarray(vectors / np.maximum(norms, 1e-9), dtype=np.float32)
+
+    def encode_remembered(self, texts: Sequence[str]) -> np.ndarray:
+        """As ``encode``, remembering the last ``RECENT`` texts: the sentences of an answer embedded
+        while it was spoken are not embedded again when it ends.
+
+        A text's vector does not depend on the batch it was embedded in (checked: identical).
+        """
+        with self._recent_lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._recent]
+        if missing:
+            vectors = self.encode(missing)
+            with self._recent_lock:
+                self._recent.update(zip(missing, vectors, strict=True))
+        with self._recent_lock:
+            found = {t: self._recent[t] for t in texts if t in self._recent}
+            for t in found:
+                self._recent.move_to_end(t)
+            while len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        # a text pushed out meanwhile (more than RECENT new ones at once) is embedded again
+        return np.stack([found[t] if t in found else self.encode([t])[0] for t in texts])
 
     def encode_cached(self, texts: Sequence[str]) -> np.ndarray:
         """As ``encode``, remembering each text: a pack's example phrasings are encoded once."""

@@ -23,6 +23,7 @@ from .schema import Report, Transcript, Word
 from .store import Session
 from .stream import StreamingTranscriber
 from .terminal import Console, Meter, wait_for_enter
+from .tokens import from_words
 from .transcribe import Settings, Transcriber, resolve_model
 
 STOP_REASONS = {
@@ -177,13 +178,15 @@ def record_take(
     loader: ModelLoader,
     on_take: Callable[[Take], None] | None = None,
     terms: tuple[str, ...] = (),
+    on_heard: Callable[[list[Word]], None] | None = None,
 ) -> Recorded:
     """Record an answer into ``path`` (streamed to disk, transcribed as it comes) and finish its transcript.
 
     ``on_take`` hears of the take as soon as it ends, before the transcript is finished. Device and
     storage errors are raised as they come; Ctrl-C while recording ends the take (it is kept:
     ``take.stopped_by`` says so); Ctrl-C while transcribing is raised as KeyboardInterrupt.
-    ``terms``: the question's vocabulary, for the transcription.
+    ``terms``: the question's vocabulary, for the transcription. ``on_heard``: every word heard
+    so far, after each chunk transcribed while the answer goes on (``StreamingTranscriber``).
     """
     rules = setup.rules
     interactive = sys.stdin.isatty()
@@ -204,7 +207,9 @@ def record_take(
             console.note(text)
 
     # Chunks are transcribed while the answer goes on, so only its end is left afterwards.
-    stream = StreamingTranscriber(lambda: loader.get().use_terms(terms), on_words=show_words if setup.live else None)
+    stream = StreamingTranscriber(
+        lambda: loader.get().use_terms(terms), on_words=show_words if setup.live else None, on_heard=on_heard
+    )
     voice = PitchTracker()  # pitch and loudness, measured as the answer comes in too
     recorder = DeviceRecorder(device=setup.input_device)
     try:
@@ -245,15 +250,56 @@ def record_and_analyse(
     points = [*question.points, *pack.points_besides(question)]
     ready = threading.Thread(target=_quietly, args=(rubric.prepare, points), name="rubric-ready", daemon=True)
     ready.start()
+    # and the answer's sentences are embedded as they are transcribed, so only the last few are left
+    ahead = Latest(lambda words: rubric.embed_ahead(from_words(words)), name="rubric-ahead")
     try:
-        done = _record_in(console, setup, session, loader, pack.vocabulary(question))
+        done = _record_in(console, setup, session, loader, pack.vocabulary(question), on_heard=ahead.offer)
     except KeyboardInterrupt:
         raise interrupted(session) from None
+    finally:
+        ahead.stop()
     ready.join()
     report = analyse_session(session, done.transcript, pack, question, done.take.seconds, "practice", done.frames)
     if on_ready is not None:
         on_ready(time.perf_counter() - done.ended_at)
     return report
+
+
+class Latest:
+    """Work on the latest of what is offered, on a thread of its own, skipping what was overtaken.
+
+    ``offer`` never waits: it is called from the transcription worker. A failure is dropped: the
+    same work is done, and its error reported, when the answer ends.
+    """
+
+    def __init__(self, work: Callable[[list[Word]], None], name: str) -> None:
+        self._work = work
+        self._next: list[Word] | None = None
+        self._stopped = False
+        self._ready = threading.Condition()
+        threading.Thread(target=self._run, name=name, daemon=True).start()
+
+    def offer(self, words: list[Word]) -> None:
+        with self._ready:
+            self._next = words
+            self._ready.notify()
+
+    def stop(self) -> None:
+        """Take no more; what is in hand finishes on its own."""
+        with self._ready:
+            self._stopped = True
+            self._ready.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                while self._next is None and not self._stopped:
+                    self._ready.wait()
+                words, self._next = self._next, None
+                if self._stopped or words is None:
+                    return
+            with contextlib.suppress(Exception):
+                self._work(words)
 
 
 def _quietly(work: Callable[..., None], *args: object) -> None:
@@ -263,7 +309,12 @@ def _quietly(work: Callable[..., None], *args: object) -> None:
 
 
 def _record_in(
-    console: Console, setup: RoundSetup, session: Session, loader: ModelLoader, terms: tuple[str, ...]
+    console: Console,
+    setup: RoundSetup,
+    session: Session,
+    loader: ModelLoader,
+    terms: tuple[str, ...],
+    on_heard: Callable[[list[Word]], None] | None = None,
 ) -> Recorded:
     """``record_take`` into a session, whose status follows the take."""
 
@@ -271,7 +322,7 @@ def _record_in(
         session.update(status="recorded", stopped_by=take.stopped_by)
 
     try:
-        return record_take(console, setup, session.answer_path, loader, on_take=taken, terms=terms)
+        return record_take(console, setup, session.answer_path, loader, on_take=taken, terms=terms, on_heard=on_heard)
     except (DeviceError, StorageError) as exc:
         with contextlib.suppress(StorageError):  # a full disk may refuse this too: listed as interrupted then
             session.update(status="failed", note=str(exc))

@@ -245,6 +245,17 @@ def prepare(points: Sequence[RubricPoint]) -> None:
     shared_encoder().encode_kept([text for point in points for text in point.references])
 
 
+def embed_ahead(tokens: list[Token]) -> None:
+    """Embed the stretches of an answer heard so far, so that judging it when it ends finds them done.
+
+    Measured on a 2-core machine (AVX2), a 3-minute answer: embedding its stretches was 0.39 s of
+    the 0.58 s its analysis took once the candidate had stopped.
+    """
+    from .embedding import shared_encoder
+
+    shared_encoder().encode_remembered([p.text for p in stretches(tokens)])
+
+
 def similarities(
     points: Sequence[RubricPoint], parts: Sequence[Stretch], vectors: np.ndarray | None = None
 ) -> np.ndarray:
@@ -259,7 +270,7 @@ def similarities(
     if not parts:
         return out
     if vectors is None:
-        vectors = encoder.encode([p.text for p in parts])
+        vectors = encoder.encode_remembered([p.text for p in parts])
     for j, point in enumerate(points):
         if point.references:
             out[:, j] = (vectors @ encoder.encode_cached(point.references).T).max(axis=1)
@@ -358,7 +369,7 @@ def coverage(
     if method in ("meaning", "combined") and parts:
         from .embedding import shared_encoder
 
-        vectors = shared_encoder().encode([p.text for p in parts])
+        vectors = shared_encoder().encode_remembered([p.text for p in parts])
         sims = similarities(question.points, parts, vectors)
         rivals = [p for p in others if p.references]
         if rivals:

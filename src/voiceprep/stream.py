@@ -53,7 +53,11 @@ class StreamingTranscriber:
         min_chunk_s: float = MIN_CHUNK_S,
         max_chunk_s: float = MAX_CHUNK_S,
         plan: list[tuple[int, int]] | None = None,
+        on_heard: Callable[[list[Word]], None] | None = None,
     ):
+        """``on_words``: each chunk's new words, for the live transcript. ``on_heard``: every word
+        heard so far, after each chunk but the last, for work that can be done before the answer
+        ends; both are called on the worker thread, so they must be quick."""
         self._get_transcriber = transcriber
         # Live, chunks are cut at pauses as they come, a short one whenever the worker is idle,
         # so little is left when the answer ends. A file's pauses are all known beforehand: it
@@ -68,6 +72,7 @@ class StreamingTranscriber:
         self.joined = 0  # chunks joined to the one before them because the worker was behind
         self._filler_from = 0  # live: the filler pass has heard the audio before this sample
         self._on_words = on_words
+        self._on_heard = on_heard
         self._on_progress = on_progress
         self._min = int(min_chunk_s * SAMPLE_RATE)
         self._idle_min = int(min(IDLE_CHUNK_S, min_chunk_s) * SAMPLE_RATE)
@@ -279,6 +284,8 @@ class StreamingTranscriber:
                     with self._lock:
                         heard = list(self._words)
                     self._get_transcriber().learn_sounds(heard)
+                    if self._on_heard is not None:
+                        self._on_heard(heard)
             if self._live and self._filler_from < self._committed and not self._cancelled:
                 transcriber = self._get_transcriber()
                 if transcriber.settings.filler_pass:

@@ -19,7 +19,8 @@ beside the whole run, batch included, and stops them at the end; ``--cores K`` p
 (practice and batch, not the load) to K cores.
 
 Also printed: cold_start_s, from starting `voiceprep practice` to the first sample of the
-spoken question reaching the speaker. The last line printed is
+spoken question reaching the speaker, and kept_start_s, the same once the question's speech is
+kept from the first time. The last line printed is
 feedback_s=... batch_s=... ratio=... wer_delta=... peak_rss_mb=... load=N cores=K
 """
 
@@ -100,13 +101,17 @@ def asoundrc(home: Path, mic: Path, speaker: str = "/dev/null") -> None:
     )
 
 
-def cold_start(workdir: Path) -> float:
-    """Seconds from starting `voiceprep practice` to the question's first sample at the speaker."""
+def cold_start(workdir: Path, cache: Path | None = None) -> float:
+    """Seconds from starting `voiceprep practice` to the question's first sample at the speaker.
+
+    ``cache``: the cache folder to use (the question's speech may be kept there); by default a new one.
+    """
     home = Path(tempfile.mkdtemp(dir=workdir))
     spk = home / "spk.fifo"
     os.mkfifo(spk)
     asoundrc(home, Path("/dev/zero"), str(spk))
     env = dict(os.environ, HOME=str(home), VOICEPREP_HOME=str(home / "data"))
+    env["XDG_CACHE_HOME"] = str(cache or home / ".cache")
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "voiceprep", "practice", "-q", QUESTION, "--start-timeout", "1"],
@@ -269,8 +274,11 @@ def run(args: argparse.Namespace, cores: int) -> None:
         workdir = Path(tmp)
         answer, script = spoken(args.seconds, workdir)
         print(f"answer: {len(answer) / 16000:.1f} s of eSpeak NG speech, fed at pace {args.pace:g}", flush=True)
-        cold = cold_start(workdir)
+        cache = Path(tempfile.mkdtemp(dir=workdir))
+        cold = cold_start(workdir, cache)
         print(f"cold_start_s={cold:.2f} (practice started -> question audible)", flush=True)
+        kept = cold_start(workdir, cache)
+        print(f"kept_start_s={kept:.2f} (the same, the question's speech kept from the first time)", flush=True)
         feedback, session, streamed = practice_run(answer, args.pace, args.model, workdir)
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"streaming: report {feedback:.2f} s after Enter; {streamed['word_count']} words", flush=True)

@@ -25,3 +25,27 @@ def test_unknown_voice_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(SpeechError, match="no voice named"):
         Speaker(voice="klingon-xx").render("Hello.", tmp_path / "x.wav")
+
+
+def test_a_line_is_rendered_once_per_voice_and_then_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from voiceprep.speech import kept
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    rendered: list[str] = []
+
+    def render(text: str, path: Path) -> Path:
+        rendered.append(text)
+        path.write_bytes(f"speech of {text}".encode())
+        return path
+
+    say = kept(render, "voice A")
+    first = say("Walk me through a model.", tmp_path / "1.wav")
+    again = say("Walk me through a model.", tmp_path / "2.wav")
+    assert rendered == ["Walk me through a model."]  # the second time it was copied
+    assert first.read_bytes() == again.read_bytes() == b"speech of Walk me through a model."
+    say("Another question.", tmp_path / "3.wav")
+    kept(render, "voice B")("Walk me through a model.", tmp_path / "4.wav")  # another voice says it anew
+    assert rendered == ["Walk me through a model.", "Another question.", "Walk me through a model."]
+    # a cache that cannot be written only costs the rendering again
+    monkeypatch.setenv("XDG_CACHE_HOME", "/proc/no-such-cache")
+    assert kept(render, "voice A")("A third.", tmp_path / "5.wav").read_bytes() == b"speech of A third."

@@ -167,16 +167,17 @@ def _practice_round(
 
 
 def _voice(args: argparse.Namespace, console: Console) -> Callable[[str, Path], Path] | None:
-    """The interviewer's voice (``--voice``): Piper where installed, else eSpeak NG."""
+    """The interviewer's voice (``--voice``): Piper where installed, else eSpeak NG; what it says is kept."""
     if args.no_speak:
         return None
-    from .speech import voice
+    from .speech import kept, voice
 
     try:
-        return voice(args.voice).render
+        speaker = voice(args.voice)
     except SpeechError as exc:
         console.note(f"voiceprep: {exc}; eSpeak NG speaks instead")
-        return voice("espeak").render
+        speaker = voice("espeak")
+    return kept(speaker.render, speaker.key)
 
 
 def cmd_interview(args: argparse.Namespace, console: Console) -> int:

@@ -211,7 +211,21 @@ def test_at_a_terminal_the_meter_runs_and_enter_ends_the_take(tmp_path: Path, sp
     audio = make_virtual_audio(tmp_path, fifo=True)
     master, slave = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "voiceprep", "practice", "-q", QUESTION, "--no-speak", "--live"],
+        # A minute of silence may pass: Enter, not the silence after the answer, must end the take,
+        # however long the machine takes to show the first words (4 s for this answer's first
+        # chunk on a 2-core AVX2 machine, which had the silence end the take first).
+        [
+            sys.executable,
+            "-m",
+            "voiceprep",
+            "practice",
+            "-q",
+            QUESTION,
+            "--no-speak",
+            "--live",
+            "--silence-seconds",
+            "60",
+        ],
         env=dict(os.environ, **audio.env),
         stdin=slave,
         stderr=slave,
@@ -234,7 +248,7 @@ def test_at_a_terminal_the_meter_runs_and_enter_ends_the_take(tmp_path: Path, sp
             screen.extend(chunk)
 
     threading.Thread(target=read_screen, daemon=True).start()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 55
     while (fed[0] < 16000 * 4 or "… " not in screen.decode(errors="replace")) and time.monotonic() < deadline:
         time.sleep(0.05)
     os.write(master, b"\n")  # the candidate presses Enter

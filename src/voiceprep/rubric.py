@@ -75,8 +75,16 @@ _HYPOTHETICAL = re.compile(
 )
 
 
-def _cue_words(cue: str) -> list[str]:
-    return [w for w in _SPLIT.split(cue.lower()) if w]
+@functools.lru_cache(maxsize=4096)
+def _cue_words(cue: str) -> tuple[str, ...]:
+    return tuple(w for w in _SPLIT.split(cue.lower()) if w)
+
+
+@functools.lru_cache(maxsize=1024)
+def _pieces(words: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """Each word's pieces ("a/b" -> "a", "b") with the index of the word they came from: every cue
+    of every point is looked for in the same stretch, so it is split once."""
+    return tuple((piece, k) for k, w in enumerate(words) for piece in _SPLIT.split(w) if piece)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -105,7 +113,7 @@ def find_cue(cue: str, words: list[str]) -> int | None:
     parts = _cue_words(cue)
     if not parts:
         return None
-    flat = [(piece, k) for k, w in enumerate(words) for piece in _SPLIT.split(w) if piece]
+    flat = _pieces(tuple(words))
     for start in range(len(flat) - len(parts) + 1):
         if all(_word_matches(parts[m], flat[start + m][0]) for m in range(len(parts))):
             return flat[start][1]

@@ -6,4 +6,13 @@ strong answer covers), ``speech`` (the question spoken), ``audio`` (devices and 
 functions of the transcript), ``report`` (rendering), ``store`` (sessions) and ``cli``.
 """
 
+import threading
+
 __version__ = "0.1.0"
+
+# The model libraries (faster-whisper, tokenizers, onnxruntime, Piper, SwiftF0) load on several
+# threads at once: the model while the question is spoken, the sentence model and the voice's
+# pitch while the answer is. Two threads importing tokenizers at the same time have failed with
+# "cannot import name 'BertWordPieceTokenizer' from partially initialized module", so they are
+# imported one thread at a time.
+IMPORTING = threading.RLock()

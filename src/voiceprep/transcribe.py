@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from . import IMPORTING
 from .audio import SAMPLE_RATE, FloatArray, Int16Array, as_float
 from .errors import ModelError
 from .schema import ModelInfo, TermHeard, Transcript, Word
@@ -420,6 +421,8 @@ class Transcriber:
         self.name, self.path = resolve_model(model)
         self.settings = settings or Settings()
         os.environ["HF_HUB_OFFLINE"] = "1"
+        with IMPORTING:
+            import faster_whisper.transcribe  # noqa: F401 - whole, before any other thread uses it
         one_malloc_arena()
         self._load = CpuLoad()
         self.encoder = SharedEncoder()
@@ -912,7 +915,8 @@ def speech_spans(audio: FloatArray | Int16Array) -> list[tuple[int, int]]:
     Long audio is passed to it a window at a time, in float only for that window, so a
     30-minute file needs no float copy of itself; a span cut by a window's edge is joined again.
     """
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
+    with IMPORTING:
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     window = int(VAD_WINDOW_S * SAMPLE_RATE)
     spans: list[tuple[int, int]] = []

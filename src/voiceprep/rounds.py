@@ -277,18 +277,26 @@ class Latest:
         self._next: list[Word] | None = None
         self._stopped = False
         self._ready = threading.Condition()
-        threading.Thread(target=self._run, name=name, daemon=True).start()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
 
     def offer(self, words: list[Word]) -> None:
         with self._ready:
             self._next = words
             self._ready.notify()
 
-    def stop(self) -> None:
-        """Take no more; what is in hand finishes on its own."""
+    def stop(self, wait_s: float = 30.0) -> None:
+        """Take no more, and wait for what is in hand: a process that exits while onnxruntime
+        works on another thread dies with "terminate called without an active exception"."""
         with self._ready:
             self._stopped = True
             self._ready.notify()
+        deadline = time.monotonic() + wait_s
+        while self._thread.is_alive() and time.monotonic() < deadline:
+            try:
+                self._thread.join(0.1)
+            except KeyboardInterrupt:
+                continue
 
     def _run(self) -> None:
         while True:

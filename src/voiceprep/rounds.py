@@ -21,7 +21,7 @@ from .questions import Pack, Question
 from .report import format_markdown
 from .schema import Report, Transcript, Word
 from .store import Session
-from .stream import StreamingTranscriber
+from .stream import StreamingTranscriber, join_through_ctrl_c
 from .terminal import Console, Meter, wait_for_enter
 from .tokens import from_words
 from .transcribe import Settings, Transcriber, resolve_model
@@ -286,17 +286,11 @@ class Latest:
             self._ready.notify()
 
     def stop(self, wait_s: float = 30.0) -> None:
-        """Take no more, and wait for what is in hand: a process that exits while onnxruntime
-        works on another thread dies with "terminate called without an active exception"."""
+        """Take no more, and wait for what is in hand (``join_through_ctrl_c``)."""
         with self._ready:
             self._stopped = True
             self._ready.notify()
-        deadline = time.monotonic() + wait_s
-        while self._thread.is_alive() and time.monotonic() < deadline:
-            try:
-                self._thread.join(0.1)
-            except KeyboardInterrupt:
-                continue
+        join_through_ctrl_c(self._thread, wait_s)
 
     def _run(self) -> None:
         while True:

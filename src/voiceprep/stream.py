@@ -323,12 +323,7 @@ class StreamingTranscriber:
                 self._plan.clear()
             self._finished = True
             self._lock.notify_all()
-        deadline = time.monotonic() + wait_s
-        while self._worker.is_alive() and time.monotonic() < deadline:
-            try:
-                self._worker.join(0.1)
-            except KeyboardInterrupt:
-                continue
+        join_through_ctrl_c(self._worker, wait_s)
 
     def finish(self) -> Transcript:
         """Transcribe what is left once the answer has ended, and return the whole transcript.
@@ -366,6 +361,18 @@ class StreamingTranscriber:
             dropped_segments=self._dropped,
             terms_by_sound=heard,
         )
+
+
+def join_through_ctrl_c(thread: threading.Thread, wait_s: float) -> None:
+    """Wait up to ``wait_s`` for ``thread``, another Ctrl-C meanwhile ignored: a process that exits
+    while native code (CTranslate2, onnxruntime) runs on another thread dies with "terminate called
+    without an active exception"."""
+    deadline = time.monotonic() + wait_s
+    while thread.is_alive() and time.monotonic() < deadline:
+        try:
+            thread.join(0.1)
+        except KeyboardInterrupt:
+            continue
 
 
 def _feed(

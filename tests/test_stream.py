@@ -1,11 +1,14 @@
 """Streaming transcription with the real model: chunks cut at pauses, nothing lost, times exact."""
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from helpers import SCRIPT, content_words, word_error_rate
+from voiceprep.audio import load_audio, to_int16
+from voiceprep.speech import Speaker
 from voiceprep.stream import StreamingTranscriber, transcribe_live, transcribe_streaming
 from voiceprep.transcribe import Transcriber
 
@@ -98,6 +101,39 @@ def test_live_the_filler_pass_hears_whole_windows_not_short_chunks(
     assert all(8 * 16000 <= b - a <= 25 * 16000 for a, b in windows[:-1])
     assert len(windows) >= 2
     assert transcript.words == sorted(transcript.words, key=lambda w: (w.start, w.end))
+
+
+def test_the_silence_before_the_key_is_pressed_costs_no_second_filler_pass(
+    transcriber: Transcriber, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The candidate stops, is silent for a moment, then presses the key: the last chunk holds
+    # no speech. The sentence before it, already heard by its chunk's own prompted pass with no
+    # filled pause found, is not heard again by a filler pass the candidate would wait for (the
+    # sentence is shorter than a filler window, so the window was still open when the key came).
+    heard: list[tuple[float, float]] = []
+    soon = Transcriber.prompted_pass_soon
+
+    def spy(self: Transcriber, audio: np.ndarray, offset_s: float = 0.0, speech_end_s: float | None = None):
+        heard.append((offset_s, offset_s + len(audio) / 16000))
+        return soon(self, audio, offset_s, speech_end_s)
+
+    monkeypatch.setattr(Transcriber, "prompted_pass_soon", spy)
+    said = "At my last company I owned the fraud model for card payments."
+    sentence = to_int16(load_audio(Speaker().render(said, tmp_path / "s.wav")))
+    assert len(sentence) < 6 * 16000  # under a filler window
+    stream = StreamingTranscriber(lambda: transcriber)
+    audio = np.concatenate([sentence, np.zeros(24000, np.int16)])
+    for offset in range(0, len(audio), 1600):
+        stream.feed(audio[offset : offset + 1600], offset)
+    stream.wait_until_idle()  # the sentence is transcribed while the candidate is silent
+    before = list(heard)
+    for offset in range(0, 16000, 1600):
+        stream.feed(np.zeros(1600, np.int16), len(audio) + offset)
+    transcript = stream.finish()
+
+    assert before and not any(w.text.lower().strip(",.") in {"um", "uh"} for w in transcript.words)
+    assert heard == before  # nothing heard again once the key was pressed
+    assert {"company", "model", "card", "payments"} <= set(content_words(transcript.text)), transcript.text
 
 
 def test_a_worker_that_fell_behind_joins_the_waiting_chunks_up_to_a_window() -> None:

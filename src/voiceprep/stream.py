@@ -168,32 +168,34 @@ class StreamingTranscriber:
         fillers_later = self._live and transcriber.settings.filler_pass
         if fillers_later and end - self._filler_from > self._max and start > self._filler_from:
             self._fill(transcriber, self._filler_from, start)  # the waiting audio and this chunk exceed one window
+        audio = self._audio(start, end)
+        spans = speech_spans(audio) if len(audio) else []
         final: tuple[int, Future[list[Word]] | None] | None = None
         if fillers_later and last:
             # The answer has ended: one filler pass over the waiting audio, this chunk included,
             # heard beside the chunk's plain decoding, so the candidate waits for about one decoding.
-            final = (self._filler_from, self._fill_start(transcriber, self._filler_from, end, last=True))
-        audio = self._audio(start, end)
-        if len(audio):
-            spans = speech_spans(audio)
-            if spans:
-                with self._lock:
-                    context = context_of(self._words)
-                offset = start / SAMPLE_RATE  # the chunk's words are timed from its start
-                no_fillers: list[Word] | None = [] if final is not None else None  # the final pass brings them
-                words, dropped = transcriber.transcribe_covering(audio, 0, len(audio), spans, context, no_fillers)
-                words = [
-                    w.model_copy(update={"start": round(w.start + offset, 3), "end": round(w.end + offset, 3)})
-                    for w in words
-                ]
-                with self._lock:
-                    self._words += words
-                    self._dropped += dropped
-                if self._on_words is not None and words:
-                    self._on_words(words)
+            # A last chunk without speech (the silence before the key was pressed) needs no filler
+            # pass of its own: the audio before it is heard again only where its chunks found
+            # fillers, as during the answer (it had cost a second decoding of the last sentence).
+            final = (self._filler_from, self._fill_start(transcriber, self._filler_from, end, last=bool(spans)))
+        if spans:
+            with self._lock:
+                context = context_of(self._words)
+            offset = start / SAMPLE_RATE  # the chunk's words are timed from its start
+            no_fillers: list[Word] | None = [] if final is not None else None  # the final pass brings them
+            words, dropped = transcriber.transcribe_covering(audio, 0, len(audio), spans, context, no_fillers)
+            words = [
+                w.model_copy(update={"start": round(w.start + offset, 3), "end": round(w.end + offset, 3)})
+                for w in words
+            ]
+            with self._lock:
+                self._words += words
+                self._dropped += dropped
+            if self._on_words is not None and words:
+                self._on_words(words)
         if final is not None:
             self._fill_finish(
-                final[0], end, final[1].result() if final[1] is not None else [], transcriber.settings.terms
+                final[0], end, final[1].result() if final[1] is not None else None, transcriber.settings.terms
             )
         elif fillers_later and end - self._filler_from >= FILLER_WINDOW_S * SAMPLE_RATE:
             if start == self._filler_from:

@@ -58,9 +58,7 @@ class ModelLoader:
             self._thread.join()
         except KeyboardInterrupt:
             # CTranslate2 is loading on the other thread: exiting under it aborts the process
-            while self._thread.is_alive():
-                with contextlib.suppress(KeyboardInterrupt):
-                    self._thread.join(0.1)
+            join_through_ctrl_c(self._thread, 60.0)
             raise
         if self._error is not None:
             raise self._error

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from voiceprep.transcribe import CpuLoad, decoding_threads
@@ -187,3 +188,39 @@ def test_a_retried_decoding_gives_the_same_words_every_time(monkeypatch: pytest.
     again = [transcriber.transcribe(audio).text for audio in reversed(clips)][::-1]
     assert again == first
     assert transcriber.info.sampling_fallback is False
+
+
+def test_the_encoder_takes_every_core_only_while_other_processes_leave_them_free() -> None:
+    import numpy as np
+
+    from voiceprep.transcribe import SharedEncoder
+
+    class Wide:
+        def encode(self, features: np.ndarray) -> str:
+            return "wide"
+
+    free = [True]
+    shared = SharedEncoder()
+    assert shared.encode(lambda f: "narrow", np.zeros(3, np.float32)) == "narrow"  # not widened yet
+    shared.widen(Wide(), lambda: free[0])
+    assert shared.encode(lambda f: "narrow", np.ones(3, np.float32)) == "wide"
+    free[0] = False  # a busy process beside: one thread, as every decoding then
+    assert shared.encode(lambda f: "narrow", np.full(3, 2, np.float32)) == "narrow"
+    assert shared.wide_runs == 1
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(len(__import__("os").sched_getaffinity(0)) < 2, reason="one core: nothing to widen onto")
+def test_live_the_encoder_on_every_core_writes_the_same_words(spoken_answer) -> None:
+    from voiceprep.stream import transcribe_live
+    from voiceprep.transcribe import Transcriber
+
+    audio = spoken_answer.astype(np.float32) / 32768
+    narrow = Transcriber()
+    narrow.widen = lambda: None  # type: ignore[method-assign]
+    wide = Transcriber()
+    wide.encoder.widen(wide._load_model(2, shared=False), lambda: True)  # whatever the load here
+    wide._wide_loaded = True
+    words = [transcribe_live(t, audio).words for t in (narrow, wide)]
+    assert wide.encoder.wide_runs >= 1 and narrow.encoder.wide_runs == 0
+    assert words[0] == words[1]  # the same encoder output to the last bit: the load never changes the words

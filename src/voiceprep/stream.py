@@ -164,6 +164,8 @@ class StreamingTranscriber:
 
     def _transcribe(self, start: int, end: int, last: bool = False) -> None:
         transcriber = self._get_transcriber()
+        if self._live:
+            transcriber.widen()  # the candidate waits for the last chunk: encode it on every free core
         began = time.perf_counter()
         fillers_later = self._live and transcriber.settings.filler_pass
         if fillers_later and end - self._filler_from > self._max and start > self._filler_from:

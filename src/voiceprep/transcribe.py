@@ -528,11 +528,13 @@ class Transcriber:
         0.64-0.90 s for a 30 s window on a 2-core AVX2 machine, on two 0.40-0.46 s, with the
         same output to the last bit, so the words do not depend on the load. It costs a third
         copy of the model in memory (kept out of ``analyze``, whose long files have a memory
-        budget), loaded here once.
+        budget), loaded here once, the first time it is asked while the machine is idle.
         """
         with self._widening:
             if self._wide_loaded or self.settings.cpu_threads or self._load.cores < 2:
                 return
+            if self._load.others() >= WIDE_MAX_OTHERS:
+                return  # busy now: not worth its memory yet; asked again at the next chunk
             self._wide_loaded = True
             wide = self._load_model(self._load.cores, shared=False)
             self.encoder.widen(wide, lambda: self._load.others() < WIDE_MAX_OTHERS)

@@ -191,8 +191,6 @@ def test_a_retried_decoding_gives_the_same_words_every_time(monkeypatch: pytest.
 
 
 def test_the_encoder_takes_every_core_only_while_other_processes_leave_them_free() -> None:
-    import numpy as np
-
     from voiceprep.transcribe import SharedEncoder
 
     class Wide:
@@ -203,6 +201,7 @@ def test_the_encoder_takes_every_core_only_while_other_processes_leave_them_free
     shared = SharedEncoder()
     assert shared.encode(lambda f: "narrow", np.zeros(3, np.float32)) == "narrow"  # not widened yet
     shared.widen(Wide(), lambda: free[0])
+    assert shared.widened
     assert shared.encode(lambda f: "narrow", np.ones(3, np.float32)) == "wide"
     free[0] = False  # a busy process beside: one thread, as every decoding then
     assert shared.encode(lambda f: "narrow", np.full(3, 2, np.float32)) == "narrow"
@@ -220,7 +219,6 @@ def test_live_the_encoder_on_every_core_writes_the_same_words(spoken_answer) -> 
     narrow.widen = lambda: None  # type: ignore[method-assign]
     wide = Transcriber()
     wide.encoder.widen(wide._load_model(2, shared=False), lambda: True)  # whatever the load here
-    wide._wide_loaded = True
     words = [transcribe_live(t, audio).words for t in (narrow, wide)]
     assert wide.encoder.wide_runs >= 1 and narrow.encoder.wide_runs == 0
     assert words[0] == words[1]  # the same encoder output to the last bit: the load never changes the words

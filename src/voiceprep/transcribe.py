@@ -225,6 +225,11 @@ class SharedEncoder:
             raise TailSkipped
         return self._outputs.get(digest_of(features), lambda: self._encode(encode, features))
 
+    @property
+    def widened(self) -> bool:
+        """Whether a model on more threads has been given to encode with (``widen``)."""
+        return self._wide is not None
+
     def widen(self, model: Any, when: Callable[[], bool]) -> None:
         """Encode with ``model`` (loaded on more threads) whenever ``when()`` says the cores are free."""
         self._wide, self._wide_now = model.encode, when
@@ -460,7 +465,6 @@ class Transcriber:
         if self.settings.filler_pass and self.settings.parallel_passes and self._load.cores >= 2:
             self._prompted_model = self._load_model(1)
             self._beside = ThreadPoolExecutor(1, thread_name_prefix="prompted-pass")
-        self._wide_loaded = False
         self._widening = threading.Lock()
         self.load_s = time.perf_counter() - started
         self.info = ModelInfo(
@@ -531,13 +535,15 @@ class Transcriber:
         budget), loaded here once, the first time it is asked while the machine is idle.
         """
         with self._widening:
-            if self._wide_loaded or self.settings.cpu_threads or self._load.cores < 2:
+            if self.encoder.widened or self.settings.cpu_threads or self._load.cores < 2:
                 return
-            if self._load.others() >= WIDE_MAX_OTHERS:
+            if not self._cores_free():
                 return  # busy now: not worth its memory yet; asked again at the next chunk
-            self._wide_loaded = True
-            wide = self._load_model(self._load.cores, shared=False)
-            self.encoder.widen(wide, lambda: self._load.others() < WIDE_MAX_OTHERS)
+            self.encoder.widen(self._load_model(self._load.cores, shared=False), self._cores_free)
+
+    def _cores_free(self) -> bool:
+        """Whether other processes leave every core free enough for the encoder to take them all."""
+        return self._load.others() < WIDE_MAX_OTHERS
 
     def _model_now(self) -> Any:
         """The model to decode with now: the main one, or the one-thread one when cores are short."""

@@ -19,8 +19,9 @@ beside the whole run, batch included, and stops them at the end; ``--cores K`` p
 (practice and batch, not the load) to K cores.
 
 Also printed: cold_start_s, from starting `voiceprep practice` to the first sample of the
-spoken question reaching the speaker, and kept_start_s, the same once the question's speech is
-kept from the first time. The last line printed is
+spoken question reaching the speaker, kept_start_s, the same once the question's speech is
+kept from the first time, and prepared_start_s, the first practice after `voiceprep prepare`
+(which the setup script runs). The last line printed is
 feedback_s=... batch_s=... ratio=... wer_delta=... peak_rss_mb=... load=N cores=K
 """
 
@@ -279,6 +280,19 @@ def run(args: argparse.Namespace, cores: int) -> None:
         print(f"cold_start_s={cold:.2f} (practice started -> question audible)", flush=True)
         kept = cold_start(workdir, cache)
         print(f"kept_start_s={kept:.2f} (the same, the question's speech kept from the first time)", flush=True)
+        prepared = Path(tempfile.mkdtemp(dir=workdir))
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "voiceprep", "prepare", "--quiet"],
+            env=dict(os.environ, XDG_CACHE_HOME=str(prepared)), stdout=subprocess.DEVNULL, check=True,
+        )  # fmt: skip
+        prepare_s = time.perf_counter() - started
+        first = cold_start(workdir, prepared)
+        print(
+            f"prepared_start_s={first:.2f} (the first practice after `voiceprep prepare`, as setup runs it; "
+            f"prepare took {prepare_s:.1f} s)",
+            flush=True,
+        )
         feedback, session, streamed = practice_run(answer, args.pace, args.model, workdir)
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"streaming: report {feedback:.2f} s after Enter; {streamed['word_count']} words", flush=True)

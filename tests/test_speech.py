@@ -79,3 +79,36 @@ def test_the_rate_holds_in_every_fresh_process(tmp_path: Path) -> None:
     assert len(set(usual)) == 1, usual
     fast = samples(240, 10)
     assert fast / usual[0] == pytest.approx(165 / 240, rel=0.15)
+
+
+def test_prepare_renders_each_opening_line_once_where_practice_and_interview_find_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    from helpers import run_cli
+    from voiceprep import interview
+    from voiceprep.questions import Library
+    from voiceprep.speech import kept
+
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "VOICEPREP_HOME": str(tmp_path / "data")}
+    first = run_cli("prepare", "--voice", "espeak", "--pack", "ml-engineer", env=env)
+    assert first.returncode == 0, first.stderr
+    [pack] = Library.load(tmp_path / "data").packs
+    questions = list(pack.questions)
+    planned = interview.plan(questions, {}, interview.DEFAULT_QUESTIONS)
+    lines = [q.text for q in questions] + [interview.interviewer_line(0, len(planned), planned[0], pack)]
+    assert re.search(rf"^{len(lines)} lines ready in the espeak-ng .* {len(lines)} rendered now", first.stdout)
+
+    def must_not_render(text: str, path: Path) -> Path:
+        raise AssertionError(f"rendered again: {text}")
+
+    # what practice and interview say first is played from the cache, in the same voice, whole
+    monkeypatch.setenv("XDG_CACHE_HOME", env["XDG_CACHE_HOME"])
+    say = kept(must_not_render, Speaker().key)
+    for k, text in enumerate(lines):
+        samples, rate = read_wav(say(text, tmp_path / f"{k}.wav"))
+        assert len(samples) / rate > 1.5 and level_db(samples) > -40
+
+    again = run_cli("prepare", "--voice", "espeak", "--pack", "ml-engineer", "--quiet", env=env)
+    assert again.returncode == 0 and ": 0 rendered now" in again.stdout and again.stderr == ""

@@ -180,6 +180,33 @@ def _voice(args: argparse.Namespace, console: Console) -> Callable[[str, Path], 
     return kept(speaker.render, speaker.key)
 
 
+def cmd_prepare(args: argparse.Namespace, console: Console) -> int:
+    """Render what the interviewer says first into the speech cache: each question, each interview's opening."""
+    from . import interview as iv
+    from .speech import prepare, voice
+
+    home = resolve_home(args.home)
+    library, pack_name = _library(args, home, console)
+    lines: list[str] = []
+    for pack in [library.pack(pack_name)] if pack_name else library.packs:
+        questions = [q for _, q in library.questions(pack.pack)]
+        lines += [q.text for q in questions]
+        if questions:
+            planned = iv.plan(questions, {}, iv.DEFAULT_QUESTIONS)
+            lines.append(iv.interviewer_line(0, len(planned), planned[0], pack))
+    speaker = voice(args.voice)
+    started = time.perf_counter()
+    progress = (
+        None if args.quiet else (lambda text, new: console.note(f"  {'rendered' if new else 'kept    '}  {text[:70]}"))
+    )
+    rendered = prepare(lines, speaker, progress)
+    console.say(
+        f"{len(lines)} lines ready in the {speaker.key} voice: {rendered} rendered now "
+        f"in {time.perf_counter() - started:.1f} s, {len(lines) - rendered} kept from before."
+    )
+    return 0
+
+
 def cmd_interview(args: argparse.Namespace, console: Console) -> int:
     from . import interview as iv
 
@@ -897,6 +924,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _round_arguments(p)
     p.add_argument("--json", action="store_true", help="print the scorecard as JSON on stdout and nothing else")
+
+    p = add(
+        "prepare",
+        cmd_prepare,
+        "Render every question (and each interview's opening) in the interviewer's voice ahead of time.",
+    )
+    p.add_argument("--pack", help="only this pack (a name or a pack file)")
+    p.add_argument("--voice", choices=VOICES, help="the voice to render in (default: piper where installed)")
+    p.add_argument("--quiet", action="store_true", help="print only the summary line")
 
     p = add("calibrate", cmd_calibrate, "Measure how well your own um and uh are heard, for every report after.")
     _round_arguments(p)

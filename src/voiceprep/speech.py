@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -183,11 +183,10 @@ def kept(render: Callable[[str, Path], Path], voice_id: str) -> Callable[[str, P
     question is heard. Copying the kept file takes milliseconds. A cache that cannot be written
     only costs the rendering again.
     """
-    from .store import cache_root, write_bytes
+    from .store import write_bytes
 
     def render_kept(text: str, path: Path) -> Path:
-        digest = hashlib.sha256(f"{voice_id}\n{text}".encode()).hexdigest()[:24]
-        keep = cache_root() / "speech" / f"{digest}.wav"
+        keep = kept_path(text, voice_id)
         try:
             path.write_bytes(keep.read_bytes())
             return path
@@ -202,6 +201,36 @@ def kept(render: Callable[[str, Path], Path], voice_id: str) -> Callable[[str, P
         return path
 
     return render_kept
+
+
+def kept_path(text: str, voice_id: str) -> Path:
+    """Where ``kept`` keeps the speech of ``text`` in the voice ``voice_id``."""
+    from .store import cache_root
+
+    digest = hashlib.sha256(f"{voice_id}\n{text}".encode()).hexdigest()[:24]
+    return cache_root() / "speech" / f"{digest}.wav"
+
+
+def prepare(
+    lines: Sequence[str], speaker: Speaker | PiperSpeaker, on_line: Callable[[str, bool], None] | None = None
+) -> int:
+    """Render each line not yet kept into the cache (``kept``), so that it is heard at once when asked.
+
+    Returns how many were rendered; ``on_line(text, rendered)`` is called for each line.
+    """
+    import tempfile
+
+    render = kept(speaker.render, speaker.key)
+    rendered = 0
+    with tempfile.TemporaryDirectory(prefix="voiceprep-voice-") as tmp:
+        for text in dict.fromkeys(lines):
+            new = not kept_path(text, speaker.key).is_file()
+            if new:
+                render(text, Path(tmp) / "line.wav")
+                rendered += 1
+            if on_line is not None:
+                on_line(text, new)
+    return rendered
 
 
 def voice(name: str | None = None) -> Speaker | PiperSpeaker:

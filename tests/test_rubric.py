@@ -91,6 +91,20 @@ def test_naming_a_topic_only_touches_the_point(questions) -> None:
     assert all(r.state != "made" for r in results.values())
 
 
+def test_naming_what_the_question_asks_about_is_no_evidence(questions) -> None:
+    # Asked "fine-tuning or prompting?", every answer names both: the names are not cues there.
+    q = questions["fine-tune-or-prompt"]
+    weak = {r.point_id: r for r in coverage(q, toks("Prompting is more of a quick hack, to be honest with you."))}
+    assert weak["when-prompt"].state != "made"
+    strong = {
+        r.point_id: r
+        for r in coverage(
+            q, toks("We prompt while the task keeps changing and we only have a handful of labelled examples.")
+        )
+    }
+    assert strong["when-prompt"].state == "made"
+
+
 def test_a_denied_point_is_not_made(questions) -> None:
     q = questions["prototype-to-production"]
     plain = states(q, "Our rule-based baseline missed most fraud, so a learned model was needed.")
@@ -151,7 +165,7 @@ def test_the_dev_set_scores_as_the_readme_says(questions) -> None:
     others = {q.id: pack.points_besides(q) for pack, q in pairs}
     result = evaluate_rubric(RUBRIC_SET, questions, others=others)
     assert result.overall.answers >= 40 and len(result.by_question) >= 8
-    assert result.overall.rates.precision >= 0.87
+    assert result.overall.rates.precision >= 0.90
     assert result.overall.rates.recall >= 0.85
     topic = next(g for g in result.by_style if g.name == "topic-only")
     assert topic.made == 0  # answers that only name topics make no point

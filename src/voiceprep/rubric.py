@@ -25,7 +25,7 @@ import numpy as np
 
 from .questions import Question, RubricPoint
 from .schema import RubricResult
-from .tokens import Token, sentences, without_filled_pauses
+from .tokens import Token, from_text, sentences, without_filled_pauses
 
 Method = Literal["cues", "rules", "meaning", "combined"]
 METHODS: tuple[Method, ...] = ("cues", "rules", "meaning", "combined")
@@ -230,9 +230,13 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
     return out
 
 
-def _cues_in(point: RubricPoint, words: list[str]) -> list[str]:
+def _cues_in(point: RubricPoint, words: list[str], asked: tuple[str, ...] = ()) -> list[str]:
+    """The point's cues the words name, as said; ``asked``: the question's own words, whose cues
+    are not evidence (an answer to "fine-tuning or prompting?" names both whatever it says)."""
     found: list[str] = []
     for cue in point.cues:
+        if asked and find_cue(cue, list(asked)) is not None:
+            continue
         at = find_cue(cue, words)
         if at is not None:
             said = " ".join(words[at : at + max(1, len(_cue_words(cue)))])
@@ -294,13 +298,14 @@ def _judge(
     method: Method,
     limits: Thresholds,
     elsewhere: np.ndarray | None = None,
+    asked: tuple[str, ...] = (),
 ) -> RubricResult:
     """One point's verdict from the stretches' cues, similarities and stances."""
     best: tuple[float, int, str] | None = None  # (strength, stretch, status)
     reasons: list[str] = []
     all_cues: list[str] = []
     for k, part in enumerate(parts):
-        cues = _cues_in(point, part.words)
+        cues = _cues_in(point, part.words, asked)
         all_cues += [c for c in cues if c not in all_cues]
         sim = float(sims[k]) if sims is not None else 0.0
         if method == "cues":
@@ -346,13 +351,13 @@ def _judge(
     part = parts[k]
     why = None
     if status == "touched":
-        why = reasons[0] if reasons else WHY_NAMED if _cues_in(point, part.words) else WHY_CLOSE
+        why = reasons[0] if reasons else WHY_NAMED if _cues_in(point, part.words, asked) else WHY_CLOSE
     return RubricResult(
         point=point.point,
         point_id=point.key,
         covered=status == "made",
         status="made" if status == "made" else "touched",
-        evidence=_cues_in(point, part.words) or all_cues[:3],
+        evidence=_cues_in(point, part.words, asked) or all_cues[:3],
         sentence=part.text,
         at=round(part.start, 3),
         score=round(float(sims[k]), 3) if sims is not None else None,
@@ -383,6 +388,7 @@ def coverage(
         if rivals:
             elsewhere = similarities(rivals, parts, vectors).max(axis=1)
     best_of = sims.max(axis=1) if sims is not None else None
+    asked = tuple(t.norm for t in from_text(question.text)) if method != "cues" else ()
     return [
         _judge(
             point,
@@ -393,6 +399,7 @@ def coverage(
             method,
             limits,
             elsewhere,
+            asked,
         )
         for j, point in enumerate(question.points)
     ]

@@ -230,13 +230,16 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
     return out
 
 
-def _cues_in(point: RubricPoint, words: list[str], asked: tuple[str, ...] = ()) -> list[str]:
-    """The point's cues the words name, as said; ``asked``: the question's own words, whose cues
-    are not evidence (an answer to "fine-tuning or prompting?" names both whatever it says)."""
+def _evidence_cues(point: RubricPoint, asked: list[str]) -> list[str]:
+    """The point's cues less those the question's own words (``asked``) name: an answer to
+    "fine-tuning or prompting?" names both whatever it says, so they are not evidence."""
+    return [cue for cue in point.cues if find_cue(cue, asked) is None]
+
+
+def _cues_in(cues: Sequence[str], words: list[str]) -> list[str]:
+    """The cues the words name, as said."""
     found: list[str] = []
-    for cue in point.cues:
-        if asked and find_cue(cue, list(asked)) is not None:
-            continue
+    for cue in cues:
         at = find_cue(cue, words)
         if at is not None:
             said = " ".join(words[at : at + max(1, len(_cue_words(cue)))])
@@ -298,14 +301,15 @@ def _judge(
     method: Method,
     limits: Thresholds,
     elsewhere: np.ndarray | None = None,
-    asked: tuple[str, ...] = (),
+    asked: list[str] | None = None,
 ) -> RubricResult:
     """One point's verdict from the stretches' cues, similarities and stances."""
+    own = _evidence_cues(point, asked) if asked else point.cues
     best: tuple[float, int, str] | None = None  # (strength, stretch, status)
     reasons: list[str] = []
     all_cues: list[str] = []
     for k, part in enumerate(parts):
-        cues = _cues_in(point, part.words, asked)
+        cues = _cues_in(own, part.words)
         all_cues += [c for c in cues if c not in all_cues]
         sim = float(sims[k]) if sims is not None else 0.0
         if method == "cues":
@@ -349,15 +353,16 @@ def _judge(
         return RubricResult(point=point.point, point_id=point.key, covered=False, status="missed")
     _, k, status = best
     part = parts[k]
+    named = _cues_in(own, part.words)
     why = None
     if status == "touched":
-        why = reasons[0] if reasons else WHY_NAMED if _cues_in(point, part.words, asked) else WHY_CLOSE
+        why = reasons[0] if reasons else WHY_NAMED if named else WHY_CLOSE
     return RubricResult(
         point=point.point,
         point_id=point.key,
         covered=status == "made",
         status="made" if status == "made" else "touched",
-        evidence=_cues_in(point, part.words, asked) or all_cues[:3],
+        evidence=named or all_cues[:3],
         sentence=part.text,
         at=round(part.start, 3),
         score=round(float(sims[k]), 3) if sims is not None else None,
@@ -388,7 +393,7 @@ def coverage(
         if rivals:
             elsewhere = similarities(rivals, parts, vectors).max(axis=1)
     best_of = sims.max(axis=1) if sims is not None else None
-    asked = tuple(t.norm for t in from_text(question.text)) if method != "cues" else ()
+    asked = [t.norm for t in from_text(question.text)] if method != "cues" else None
     return [
         _judge(
             point,

@@ -49,6 +49,8 @@ class Speaker:
                 f"text to speech is unavailable ({exc or type(exc).__name__}); install eSpeak NG: apt install espeak-ng"
             ) from None
         _silence_driver_prints()
+        # Set here and again in render: with only the second, the rate was still lost in about one
+        # process in ten (the rate test failed 1 run of 13); with both, in none.
         engine.setProperty("rate", self.rate)
         chosen = self._pick_voice(engine)
         if chosen is not None:

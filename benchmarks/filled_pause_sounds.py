@@ -101,9 +101,7 @@ def stretched_candidates(runs: list[tuple[float, float, float]], words: list[Wor
             continue
         letters = max(1, sum(ch.isalpha() for ch in w.text))
         inside = [
-            (s, e)
-            for s, e, spread in runs
-            if spread <= flat and e - s >= MIN_S and w.start <= s and e <= w.end + 0.05
+            (s, e) for s, e, spread in runs if spread <= flat and e - s >= MIN_S and w.start <= s and e <= w.end + 0.05
         ]
         count += sum(1 for s, e in inside if w.end - w.start > LETTER_S * letters + (e - s))
     return count

@@ -113,6 +113,23 @@ def test_a_denied_point_is_not_made(questions) -> None:
     assert denied["why-ml"] != "made"
 
 
+def test_after_is_not_before(questions) -> None:
+    # The sentence model scores "after launch" about as close to "evaluated before launch" as
+    # "before launch" is; which side of the launch it fell is read from the words.
+    q = questions["prototype-to-production"]
+    after = states(q, "A week after we launched it, we found the scores had drifted badly.")
+    assert after["pre-launch-eval"] == "missed"
+    assert after["production-failure"] == "made"
+    # a cue it names ("recall") still touches the point, but the sentence does not make it
+    named = states(q, "Just after launch, recall on new merchants collapsed and we reverted.")
+    assert named["pre-launch-eval"] == "touched"
+    before = states(q, "Before we launched it, we replayed the last quarter through it offline.")
+    assert before["pre-launch-eval"] == "made"
+    # a point that is "before X" says nothing about what came after some other thing
+    other = states(q, "After the rules missed an attack pattern, we replayed the last quarter offline before launch.")
+    assert other["pre-launch-eval"] == "made"
+
+
 def test_a_hypothetical_makes_no_point_in_a_story_but_does_in_a_how_would_you(questions) -> None:
     story = questions["prototype-to-production"]
     hypo = "In general we'd hold out the last month and run the model in shadow mode before launch."

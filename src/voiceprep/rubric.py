@@ -230,6 +230,57 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
     return out
 
 
+# Sentence embeddings hardly tell "before launch" from "after launch" (all-MiniLM-L6-v2: "After
+# launch we saw data drift" scores 0.50 against "how it was evaluated before launch", 0.51 against
+# "a production failure"), as they hardly tell "we had" from "we never had". So the order in time
+# is read from the words, as negation is.
+_WHEN = {"before": "after", "after": "before"}
+# Words between "before"/"after" and what it is before or after: "after we launched", "before it went live".
+_WHEN_SKIP_TEXT = "the a an we it they i you he she our its this that any anything everyone everybody"
+_WHEN_SKIP = frozenset(_WHEN_SKIP_TEXT.split())
+
+
+def _when_anchors(words: Sequence[str]) -> set[tuple[str, str]]:
+    """("before", "launch") for each "before/after X" the words say, X the first word that says what."""
+    found = set()
+    for k, word in enumerate(words):
+        if word in _WHEN:
+            anchor = next((w for w in words[k + 1 : k + 4] if w not in _WHEN_SKIP), None)
+            if anchor is not None:
+                found.add((word, anchor))
+    return found
+
+
+def _point_when(point: RubricPoint) -> frozenset[tuple[str, str]]:
+    """The "before X" / "after X" of the point's own wording, its description and its examples."""
+    return _when_of((point.point, *point.references))
+
+
+@functools.lru_cache(maxsize=1024)
+def _when_of(texts: tuple[str, ...]) -> frozenset[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for text in texts:
+        found |= _when_anchors([t.norm for t in from_text(text)])
+    return frozenset(found)
+
+
+def _same_word(a: str, b: str) -> bool:
+    return a == b or a in _inflections(b) or b in _inflections(a)
+
+
+def _reversed_in_time(point: RubricPoint, words: list[str]) -> bool:
+    """Whether the stretch puts in the other order what the point puts in one: "after launch" for a
+    point that is only ever "before launch"."""
+    said = _point_when(point)
+    for when, anchor in _when_anchors(words):
+        other = _WHEN[when]
+        if any(w == other and _same_word(a, anchor) for w, a in said) and not any(
+            w == when and _same_word(a, anchor) for w, a in said
+        ):
+            return True
+    return False
+
+
 def _evidence_cues(point: RubricPoint, asked: list[str]) -> list[str]:
     """The point's cues less those the question's own words (``asked``) name: an answer to
     "fine-tuning or prompting?" names both whatever it says, so they are not evidence."""
@@ -312,6 +363,8 @@ def _judge(
         cues = _cues_in(own, part.words)
         all_cues += [c for c in cues if c not in all_cues]
         sim = float(sims[k]) if sims is not None else 0.0
+        if method != "cues" and point.references and _reversed_in_time(point, part.words):
+            sim = 0.0  # its meaning is another point's ("after launch" for "before launch"); its cues still touch
         if method == "cues":
             strong = bool(cues)
         elif method == "rules" or not point.references:

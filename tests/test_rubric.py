@@ -303,14 +303,18 @@ def test_a_short_clause_does_not_make_a_point_on_meaning_alone(questions) -> Non
 
 def test_a_sentence_about_another_questions_point_does_not_make_this_ones() -> None:
     """Told the pack's other questions, the rubric does not credit a feedback-loop lesson (the
-    emergent-behaviour question) as why a model beat rules; it says where the sentence belongs."""
+    emergent-behaviour question) as why a model beat rules, nor as touching it; a sentence that
+    names the point's own words but belongs to another question touches it, and says so."""
     pack, q = Library.load(None).find("prototype-to-production")
     said = toks("The lesson I took is that a model learning from its own suggestions can drift into a feedback loop.")
     alone = {r.point_id: r for r in coverage(q, said)}
     told = {r.point_id: r for r in coverage(q, said, others=pack.points_besides(q))}
     assert alone["why-ml"].state == "made"  # similarity alone credits it
-    assert told["why-ml"].state == "touched"
-    assert told["why-ml"].why == rubric.WHY_ELSEWHERE
+    assert told["why-ml"].state == "missed"
+    # a rollback told as the debugging question's decision names the production failure's own words
+    debug = toks("If the drop hurts users, I roll back to the last good version first and investigate after.")
+    failure = {r.point_id: r for r in coverage(q, debug, others=pack.points_besides(q))}["production-failure"]
+    assert failure.state == "touched" and failure.why == rubric.WHY_ELSEWHERE
     # an answer to this question keeps its point
     own = toks("Our hand-written rules only caught a third of the fraud, and every new pattern needed another rule.")
     assert {r.point_id: r.state for r in coverage(q, own, others=pack.points_besides(q))}["why-ml"] == "made"

@@ -381,6 +381,8 @@ def _judge(
             strong and elsewhere is not None and point.references and sim < elsewhere[k] - limits.elsewhere
         )
         if off_question:
+            if not cues:
+                continue  # about another question's point, in none of this one's words: no evidence at all
             strong = False
         told_as_would = (story or point.story) and part.hypothetical
         blocked = method != "cues" and (part.denied or part.topic_only or told_as_would)

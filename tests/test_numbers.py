@@ -117,6 +117,42 @@ def test_money_change() -> None:
     assert describe(n) == "$0.18 → $0.04 per conversation"
 
 
+@pytest.mark.parametrize(
+    ("text", "start", "end", "unit"),
+    [
+        ("response time went from nine hours to under two, and she was happy", 9, 2, "h"),
+        ("latency went from 480 ms to about 95", 480, 95, "ms"),
+        ("it went from about 480 milliseconds all the way down to 95", 480, 95, "ms"),
+        ("from 2 seconds down to 300 milliseconds", 2000, 300, "ms"),
+        ("the error rate fell from 12% to below 3%", 12, 3, "%"),
+        ("we went from £4,000 to a little under £1,000 a month", 4000, 1000, "GBP per month"),
+        ("from 5 to a hundred", 5, 100, None),
+    ],
+)
+def test_a_change_said_loosely_is_still_one_change(text: str, start: float, end: float, unit: str | None) -> None:
+    n = one(text)
+    assert (n.kind, n.from_value, n.value, n.unit) == ("change", start, end, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "share", "shown"),
+    [
+        ("the model got one in eight tickets wrong", 12.5, "12.5%"),
+        ("about two in three users came back", 66.67, "66.67%"),
+        ("one in a million requests failed", 0.0001, "0.0001%"),
+    ],
+)
+def test_one_in_n_is_a_share(text: str, share: float, shown: str) -> None:
+    n = one(text)
+    assert (n.kind, n.value, n.quantified) == ("percent", share, True)
+    assert describe(n) == shown
+
+
+@pytest.mark.parametrize("text", ["we have one in production", "we hired one in 2019", "it was one in a row"])
+def test_one_in_something_else_is_no_share(text: str) -> None:
+    assert all(n.kind != "percent" for n in find_numbers(toks(text)))
+
+
 def test_between_is_a_range() -> None:
     n = one("between 1,000 and 10,000 examples")
     assert (n.kind, n.value, n.unit) == ("range", 10000, "examples")

@@ -183,6 +183,13 @@ INCIDENTAL_NOUNS = {"teams", "people", "engineers", "models", "features", "thing
 CHANGE_MULTIPLIERS = {"doubled": 2.0, "tripled": 3.0, "quadrupled": 4.0, "tenfold": 10.0, "halved": 0.5}
 # "a day", "an hour": the periods a rate is given per without "per"
 RATE_PERIODS = {"second", "minute", "hour", "day", "week", "month", "quarter", "year"}
+# Words that hedge a figure without changing it: "from about 480 to under 95 milliseconds".
+APPROXIMATELY = {
+    "about", "around", "roughly", "approximately", "nearly", "almost", "under", "below", "over", "above",
+    "just", "only", "barely", "well", "less", "more", "fewer", "than", "a", "little", "bit",
+}  # fmt: skip
+# Words between the two sides of a change: "from nine hours all the way down to two".
+DIRECTION = {"down", "up", "all", "the", "way", "right", "back"}
 QUANTIFIED_KINDS = {"percent", "money", "duration", "size", "multiplier", "rate", "change", "range"}
 CHANGE_VERBS = {
     "reduced",
@@ -480,6 +487,20 @@ def _parse(tokens: list[Token], i: int) -> _Parsed | None:
     return parsed
 
 
+def _one_in(tokens: list[Token], first: _Parsed, end: int) -> _Parsed | None:
+    """ "one in eight (tickets)", "2 in 3 users": a share, as a percentage of the whole."""
+    n = len(tokens)
+    if not (first.kind == "plain" and first.unit is None and first.value == int(first.value) and first.value >= 1):
+        return None
+    if end + 1 >= n or tokens[end].norm != "in" or tokens[end - 1].clause_end or tokens[end].clause_end:
+        return None
+    whole = _parse(tokens, end + 1)
+    if whole is None or whole.kind not in {"plain", "count"} or whole.value <= first.value:
+        return None
+    share = float(f"{100 * first.value / whole.value:.4g}")  # 12.5%, 33.33%, 0.0001%: not every decimal of a third
+    return _Parsed(value=share, end=whole.end, kind="percent", unit="%")
+
+
 def _mention(tokens: list[Token], i: int, j: int, p: _Parsed, kind: str | None = None) -> NumberMention:
     kind = kind or p.kind
     text = " ".join(t.raw.strip(",;:!?\"'") for t in tokens[i:j]).rstrip(".")
@@ -508,17 +529,44 @@ def find_numbers(tokens: list[Token]) -> list[NumberMention]:
     i = 0
     while i < n:
         parsed = _parse(tokens, i)
+        if parsed is None and words[i] == "one":  # "one" alone is mostly a pronoun, but not in "one in eight"
+            ratio = _one_in(tokens, _Parsed(value=1.0, end=i + 1), i + 1)
+            if ratio is not None:
+                out.append(_mention(tokens, i, ratio.end, ratio))
+                i = ratio.end
+                continue
         if parsed is None:
             i += 1
             continue
         start = i
         end = parsed.end
-        # "from A to B", "A to B", "between A and B"
-        joiner = words[end] if end < n and not tokens[end - 1].sentence_end else ""
-        if joiner in {"to", "and"} and end + 1 < n and parsed.joinable:
-            second = _parse(tokens, end + 1)
-            opener = words[start - 1] if start > 0 else ""
+        ratio = _one_in(tokens, parsed, end)
+        if ratio is not None:
+            out.append(_mention(tokens, start, ratio.end, ratio))
+            i = ratio.end
+            continue
+        # "from A to B", "A to B", "between A and B", and said loosely: "from about 480 down to under 95"
+        before = start
+        while (
+            before > 0
+            and start - before < 2
+            and words[before - 1] in APPROXIMATELY
+            and not tokens[before - 1].clause_end
+        ):
+            before -= 1
+        opener = words[before - 1] if before > 0 else ""
+        at = end
+        while opener == "from" and at < n and at - end < 4 and words[at] in DIRECTION and not tokens[at - 1].clause_end:
+            at += 1
+        joiner = words[at] if at < n and not tokens[at - 1].sentence_end else ""
+        if joiner in {"to", "and"} and at + 1 < n and parsed.joinable:
+            second = _parse(tokens, at + 1)
+            after = at + 1
+            while second is None and after < n and after - at <= 3 and words[after] in APPROXIMATELY:
+                after += 1
+                second = _parse(tokens, after) if after < n else None
             if second is not None and (joiner == "to" or opener == "between"):
+                start = before
                 unit = second.unit or parsed.unit
                 kind_b = second.kind if second.kind not in {"plain", "year"} else parsed.kind
                 is_change = opener == "from" or (start > 1 and words[start - 2] in CHANGE_VERBS)

@@ -43,6 +43,7 @@ def one(text: str):
         ("two gigabytes", "size", 2, "GB"),
         ("three weeks", "duration", 3, "weeks"),
         ("fifty basis points", "percent", 0.5, "%"),
+        ("up twelve percentage points", "percent", 12, "pp"),
         ("we doubled throughput", "multiplier", 2, "x"),
         ("we halved the latency", "multiplier", 0.5, "x"),
         ("it cut costs in half", "multiplier", 0.5, "x"),
@@ -127,6 +128,8 @@ def test_money_change() -> None:
         ("the error rate fell from 12% to below 3%", 12, 3, "%"),
         ("we went from £4,000 to a little under £1,000 a month", 4000, 1000, "GBP per month"),
         ("from 5 to a hundred", 5, 100, None),
+        ("we went from 60% accuracy to 85%", 60, 85, "%"),
+        ("it went from 0.7 AUC to 0.82 AUC", 0.7, 0.82, None),
     ],
 )
 def test_a_change_said_loosely_is_still_one_change(text: str, start: float, end: float, unit: str | None) -> None:
@@ -146,6 +149,12 @@ def test_one_in_n_is_a_share(text: str, share: float, shown: str) -> None:
     n = one(text)
     assert (n.kind, n.value, n.quantified) == ("percent", share, True)
     assert describe(n) == shown
+
+
+def test_a_figure_in_another_clause_does_not_end_a_change() -> None:
+    found = find_numbers(toks("we went from 60% accuracy, to 85% after the rewrite"))
+    assert [n.kind for n in found] == ["percent", "percent"]
+    assert [n.kind for n in find_numbers(toks("from 2019 onwards to 2021"))] == ["year", "year"]
 
 
 @pytest.mark.parametrize("text", ["we have one in production", "we hired one in 2019", "it was one in a row"])

@@ -452,6 +452,8 @@ def _parse(tokens: list[Token], i: int) -> _Parsed | None:
         w = words[j]
         if w == "per" and j + 1 < n and words[j + 1] == "cent":
             parsed.kind, parsed.unit, parsed.end = "percent", "%", j + 2
+        elif w == "percentage" and j + 1 < n and words[j + 1] in {"point", "points"}:
+            parsed.kind, parsed.unit, parsed.end = "percent", "pp", j + 2  # a difference of percentages
         elif w == "basis" and j + 1 < n and words[j + 1] == "points":
             parsed.kind, parsed.unit, parsed.end = "percent", "%", j + 2
             parsed.value *= 0.01
@@ -558,6 +560,16 @@ def find_numbers(tokens: list[Token]) -> list[NumberMention]:
         at = end
         while opener == "from" and at < n and at - end < 4 and words[at] in DIRECTION and not tokens[at - 1].clause_end:
             at += 1
+        # what was measured, named after the first figure: "from 60% accuracy to 85%", "from 0.7 AUC to 0.82"
+        named = at
+        while opener == "from" and named < n and named - at < 2 and words[named] not in {"to", "and"}:
+            if tokens[named].clause_end or tokens[named - 1].clause_end or _parse(tokens, named) is not None:
+                break
+            named += 1
+        if named > at and named < n and words[named] == "to" and not tokens[named - 1].clause_end:
+            side = _parse(tokens, named + 1)
+            if side is not None and (side.unit == parsed.unit or side.unit is None) and side.kind != "year":
+                at = named
         joiner = words[at] if at < n and not tokens[at - 1].sentence_end else ""
         if joiner in {"to", "and"} and at + 1 < n and parsed.joinable:
             second = _parse(tokens, at + 1)

@@ -3,11 +3,12 @@
 Thirty sentences of our own, of the kinds a candidate says in an ML interview: decimals,
 thousands, percentages, money in dollars, pounds and pence, multipliers, ranges and changes,
 percentiles, sizes and durations. Each is spoken by eSpeak NG, transcribed (told the
-vocabulary of ``--question``, as practice is) and read by the number finder; what it finds is
+vocabulary of ``--question``, as practice is; ``--voice piper``: Piper's "joe" instead) and read
+by the number finder; what it finds is
 compared, value by value, with what the same finder reads in the sentence as written. Prints
 recall and precision over all values and each sentence that lost or gained one:
 
-    python benchmarks/number_recall.py [--model tiny.en] [--question reduce-inference-cost]
+    python benchmarks/number_recall.py [--model tiny.en] [--question reduce-inference-cost] [--voice espeak|piper]
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from voiceprep.audio import load_audio
 from voiceprep.evaluate import _matched, _number_values
 from voiceprep.numbers import find_numbers
 from voiceprep.questions import Library
-from voiceprep.speech import Speaker
+from voiceprep.speech import VOICES, voice
 from voiceprep.tokens import from_text, from_words
 from voiceprep.transcribe import Transcriber
 
@@ -65,10 +66,11 @@ def main() -> None:
     parser.add_argument(
         "--question", default="reduce-inference-cost", help="whose vocabulary the transcription is told"
     )
+    parser.add_argument("--voice", choices=VOICES, default="espeak")
     args = parser.parse_args()
     pack, question = Library.load(None).find(args.question)
     transcriber = Transcriber(args.model).use_terms(pack.vocabulary(question))
-    speaker = Speaker()
+    speaker = voice(args.voice)
     expected_total = found_total = matched_total = 0
     with tempfile.TemporaryDirectory() as tmp:
         for k, text in enumerate(SENTENCES):
@@ -84,7 +86,7 @@ def main() -> None:
                 print(f"  {text!r}: expected {expected}, heard {heard.text!r}: {found}")
     recall = matched_total / max(1, expected_total)
     precision = matched_total / max(1, found_total)
-    print(f"machine: {platform.machine()}, Python {platform.python_version()}, model {args.model}, eSpeak NG")
+    print(f"machine: {platform.machine()}, Python {platform.python_version()}, model {args.model}, voice {speaker.key}")
     print(
         f"sentences={len(SENTENCES)} values={expected_total} found={found_total} matched={matched_total} "
         f"recall={recall:.2f} precision={precision:.2f}"

@@ -91,7 +91,10 @@ def test_eval_scores_the_rubric_set_from_the_command_line(tmp_path: Path) -> Non
     assert cues.returncode == 0, cues.stderr
     assert '"method": "cues"' in cues.stdout
     misuse = run_cli("eval", str(Path(__file__).parent / "data" / "real-speech" / "manifest.jsonl"), "--spoken")
-    assert misuse.returncode == 2 and "--method and --spoken are for a rubric set" in misuse.stderr
+    assert misuse.returncode == 2 and "--method, --spoken and --voice are for a rubric set" in misuse.stderr
+    unspoken = run_cli("eval", str(RUBRIC_SET), "--voice", "piper")
+    assert unspoken.returncode == 2 and "give it with --spoken" in unspoken.stderr
+    assert '"voice": null' in cues.stdout  # typed: read by no voice
 
 
 def test_a_broken_rubric_set_is_one_clear_line(tmp_path: Path) -> None:

@@ -477,8 +477,8 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
     path = Path(args.manifest)
     if path.suffix in (".yaml", ".yml"):
         return _eval_rubric(args, path, console)
-    if args.method or args.spoken:
-        raise UsageError("--method and --spoken are for a rubric set (a .yaml file of labelled answers)")
+    if args.method or args.spoken or args.voice:
+        raise UsageError("--method, --spoken and --voice are for a rubric set (a .yaml file of labelled answers)")
     if path.is_dir() or path.suffix == ".json":
         files = sorted(path.glob("*.json")) if path.is_dir() else [path]
         files = [f for f in files if f.name != "manifest.json"]
@@ -525,6 +525,7 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
 
 def _eval_rubric(args: argparse.Namespace, path: Path, console: Console) -> int:
     from .evaluate import evaluate_rubric
+    from .speech import voice
 
     if not path.is_file():
         raise VoiceprepError(f"{path}: no such rubric set")
@@ -533,6 +534,8 @@ def _eval_rubric(args: argparse.Namespace, path: Path, console: Console) -> int:
     questions = {q.id: q for _, q in pairs}
     vocabularies = {q.id: pack.vocabulary(q) for pack, q in pairs}
     others = {q.id: pack.points_besides(q) for pack, q in pairs}
+    if args.voice and not args.spoken:
+        raise UsageError("--voice reads the answers aloud: give it with --spoken")
     progress = None
     if args.spoken and not args.json:
         progress = lambda answer_id: console.say(f"  spoken and transcribed: {answer_id}")  # noqa: E731
@@ -546,6 +549,7 @@ def _eval_rubric(args: argparse.Namespace, path: Path, console: Console) -> int:
         vocabularies=vocabularies,
         others=others,
         settings=Settings(terms_by_sound=not args.no_terms_by_sound),
+        speaker=voice(args.voice or "espeak") if args.spoken else None,
     )
     print(result.model_dump_json(indent=2)) if args.json else console.say(format_rubric_evaluation(result))
     return 0
@@ -1002,6 +1006,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--spoken", action="store_true", help="rubric set only: read each answer with eSpeak NG and transcribe it first"
     )
+    p.add_argument("--voice", choices=VOICES, help="with --spoken: the voice that reads the answers (default espeak)")
     p.add_argument("--pack", help="rubric set only: the pack its questions come from (default: every pack)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
 

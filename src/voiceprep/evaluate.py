@@ -28,6 +28,7 @@ from .audio import SAMPLE_RATE, FloatArray, load_audio
 from .errors import VoiceprepError
 from .questions import Question, RubricPoint
 from .schema import Filler, NumberMention, Transcript
+from .speech import PiperSpeaker, Speaker
 from .stream import transcribe_live, transcribe_streaming
 from .tokens import FILLED_PAUSE, Token, from_text, from_words, normalise
 from .transcribe import Settings, Transcriber
@@ -508,6 +509,7 @@ class RubricEvaluation(BaseModel):
     set: str
     method: str
     spoken: bool
+    voice: str | None = None  # the voice that read the answers, when spoken
     answers: list[RubricAnswerScore]
     overall: RubricGroup
     by_question: list[RubricGroup]
@@ -587,7 +589,12 @@ def score_rubric(
 
 
 def summarise_rubric(
-    name: str, method: str, spoken: bool, scores: list[RubricAnswerScore], load_seconds: float
+    name: str,
+    method: str,
+    spoken: bool,
+    scores: list[RubricAnswerScore],
+    load_seconds: float,
+    voice: str | None = None,
 ) -> RubricEvaluation:
     order = list(dict.fromkeys(s.question for s in scores))
     styles = list(dict.fromkeys(s.style for s in scores))
@@ -595,6 +602,7 @@ def summarise_rubric(
         set=name,
         method=method,
         spoken=spoken,
+        voice=voice if spoken else None,
         answers=scores,
         overall=_group("all", scores),
         by_question=[_group(q, [s for s in scores if s.question == q]) for q in order],
@@ -610,14 +618,13 @@ def spoken_transcripts(
     on_answer: Callable[[str], None] | None = None,
     vocabularies: dict[str, tuple[str, ...]] | None = None,
     settings: Settings | None = None,
+    speaker: Speaker | PiperSpeaker | None = None,
 ) -> dict[str, list[Token]]:
-    """Each answer read aloud by eSpeak NG and transcribed as ``voiceprep analyze`` would:
-    told its question's vocabulary (``vocabularies``, question id -> terms)."""
+    """Each answer read aloud (by eSpeak NG unless ``speaker`` is given) and transcribed as
+    ``voiceprep analyze`` would: told its question's vocabulary (``vocabularies``, question id -> terms)."""
     import tempfile
 
-    from .speech import Speaker
-
-    speaker = Speaker()
+    speaker = speaker or Speaker()
     transcriber = Transcriber(model, settings)
     out: dict[str, list[Token]] = {}
     with tempfile.TemporaryDirectory(prefix="voiceprep-rubric-") as tmp:
@@ -640,6 +647,7 @@ def evaluate_rubric(
     vocabularies: dict[str, tuple[str, ...]] | None = None,
     others: dict[str, tuple[RubricPoint, ...]] | None = None,
     settings: Settings | None = None,
+    speaker: Speaker | PiperSpeaker | None = None,
 ) -> RubricEvaluation:
     """Score rubric coverage on a labelled dev set: precision and recall of the points made.
 
@@ -647,7 +655,8 @@ def evaluate_rubric(
     ``others``: as practice judges, each question's answers against its pack's other questions too.
     """
     answers = load_rubric_set(path, questions)
-    transcripts = spoken_transcripts(answers, model, on_answer, vocabularies, settings) if spoken else None
+    speaker = speaker or Speaker() if spoken else None
+    transcripts = spoken_transcripts(answers, model, on_answer, vocabularies, settings, speaker) if spoken else None
     started = time.perf_counter()
     if method in ("meaning", "combined"):
         from .embedding import shared_encoder
@@ -655,4 +664,4 @@ def evaluate_rubric(
         shared_encoder()
     load_seconds = time.perf_counter() - started
     scores = score_rubric(answers, questions, method, transcripts=transcripts, others=others)
-    return summarise_rubric(path.name, method, spoken, scores, load_seconds)
+    return summarise_rubric(path.name, method, spoken, scores, load_seconds, speaker.key if speaker else None)

@@ -594,7 +594,7 @@ def format_rubric_evaluation(e: RubricEvaluation) -> str:
         ]  # fmt: skip
 
     headers = ["answers", "n", "points made (labels)", "judged made", "right", "precision", "recall"]
-    heard = "spoken by eSpeak NG and transcribed" if e.spoken else "typed text"
+    heard = f"spoken by {e.voice or 'eSpeak NG'} and transcribed" if e.spoken else "typed text"
     out = [
         f"{e.set}: {e.overall.answers} answers, {heard}, method {e.method}",
         "",

@@ -44,6 +44,11 @@ def one(text: str):
         ("three weeks", "duration", 3, "weeks"),
         ("fifty basis points", "percent", 0.5, "%"),
         ("up twelve percentage points", "percent", 12, "pp"),
+        ("a 3-month project", "duration", 3, "months"),
+        ("a two-week sprint", "duration", 2, "weeks"),
+        ("a 10-fold cut", "multiplier", 10, "x"),
+        ("a 5-point lift", "count", 5, "points"),
+        ("sub-100 milliseconds", "duration", 100, "ms"),
         ("we doubled throughput", "multiplier", 2, "x"),
         ("we halved the latency", "multiplier", 0.5, "x"),
         ("it cut costs in half", "multiplier", 0.5, "x"),
@@ -169,7 +174,15 @@ def test_between_is_a_range() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["I like the one that worked.", "One of the models.", "No numbers here at all.", "a model", "the second time"],
+    [
+        "I like the one that worked.",
+        "One of the models.",
+        "No numbers here at all.",
+        "a model",
+        "the second time",
+        "a one-off job",
+        "a state-of-the-art model",
+    ],
 )
 def test_no_number(text: str) -> None:
     assert find_numbers(toks(text)) == []

@@ -405,6 +405,28 @@ def _digit_number(tokens: list[Token], i: int) -> _Parsed | None:
     return parsed
 
 
+def _compound(tokens: list[Token], i: int) -> _Parsed | None:
+    """A figure and its unit written as one word: "a 3-month project", "a 10-fold cut", "a 5-point
+    lift", "a two-week sprint", "sub-100 milliseconds"."""
+    from dataclasses import replace
+
+    token = tokens[i]
+    head, _, tail = token.norm.rpartition("-")
+    raw_head, _, raw_tail = token.raw.strip(",;:!?.\"'()").rpartition("-")
+    if head == "sub" and tail:  # a bound: "sub-100 milliseconds" is under 100 ms
+        return _parse([*tokens[:i], replace(token, raw=raw_tail, norm=tail), *tokens[i + 1 :]], i)
+    unit = tail if tail in UNIT_WORDS else tail + "s" if tail + "s" in METRIC_NOUNS else None
+    if not head or unit is None:
+        return None
+    figure = replace(token, raw=raw_head, norm=head, clause_end=False, sentence_end=False)
+    named = replace(token, raw=unit, norm=unit, sentence_start=False, clause_start=False)
+    parsed = _parse([*tokens[:i], figure, named], i)
+    if parsed is None or parsed.end != i + 2 or parsed.kind in {"plain", "year"}:
+        return None
+    parsed.end = i + 1
+    return parsed
+
+
 def _merged_token(a: Token, b: Token) -> Token:
     return Token(
         f"{a.raw}-{b.raw}",
@@ -441,6 +463,10 @@ def _parse(tokens: list[Token], i: int) -> _Parsed | None:
             if parsed is not None:
                 parsed.end = i + 2
                 return parsed
+    if "-" in words[i] and not _DIGIT_RANGE.match(words[i]) and not _ROUGH_RANGE.match(words[i]):
+        compound = _compound(tokens, i)
+        if compound is not None:
+            return compound
     parsed = _digit_number(tokens, i) or _word_number(tokens, i)
     if parsed is None:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -222,3 +223,26 @@ def test_live_the_encoder_on_every_core_writes_the_same_words(spoken_answer) -> 
     words = [transcribe_live(t, audio).words for t in (narrow, wide)]
     assert wide.encoder.wide_runs >= 1 and narrow.encoder.wide_runs == 0
     assert words[0] == words[1]  # the same encoder output to the last bit: the load never changes the words
+
+
+def test_on_two_cores_the_two_passes_share_one_model_and_hear_the_same_words() -> None:
+    """Where the plain pass decodes on one thread, the prompted pass runs on a second worker of
+    the same model (its weights shared), and a clip comes out as with two models."""
+    from pathlib import Path
+
+    from voiceprep.audio import load_audio
+    from voiceprep.transcribe import Settings, Transcriber
+
+    shared = Transcriber()
+    if shared.info.cpu_threads != 1 or os.cpu_count() == 1:
+        pytest.skip("the plain pass decodes on more than one thread here: two models, as before")
+    assert shared._prompted_model is shared._models[1]
+    # faster-whisper's sampling retry keeps a model of its own for the prompted pass
+    sampling = Transcriber(settings=Settings(sampling_fallback=True))
+    assert sampling._prompted_model is not None and sampling._prompted_model is not sampling._models[1]
+    apart = Transcriber()
+    apart._prompted_model = apart._load_model(1)  # as before: a model of its own
+    audio = load_audio(Path(__file__).parent / "data" / "real-speech-ami" / "ami-en2002b-bc-1416_agent.flac")
+    words = shared.transcribe(audio).words
+    assert [w.text for w in words] == [w.text for w in apart.transcribe(audio).words]
+    assert any(w.text.strip(",.").lower() == "um" for w in words)  # the prompted pass was heard

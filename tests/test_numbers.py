@@ -160,6 +160,7 @@ def test_a_figure_in_another_clause_does_not_end_a_change() -> None:
     found = find_numbers(toks("we went from 60% accuracy, to 85% after the rewrite"))
     assert [n.kind for n in found] == ["percent", "percent"]
     assert [n.kind for n in find_numbers(toks("from 2019 onwards to 2021"))] == ["year", "year"]
+    assert [n.kind for n in find_numbers(toks("from 2019 data to 5 models"))] == ["year", "count"]
 
 
 @pytest.mark.parametrize("text", ["we have one in production", "we hired one in 2019", "it was one in a row"])

@@ -594,7 +594,7 @@ def find_numbers(tokens: list[Token]) -> list[NumberMention]:
             named += 1
         if named > at and named < n and words[named] == "to" and not tokens[named - 1].clause_end:
             side = _parse(tokens, named + 1)
-            if side is not None and (side.unit == parsed.unit or side.unit is None) and side.kind != "year":
+            if side is not None and side.unit in (parsed.unit, None) and "year" not in (side.kind, parsed.kind):
                 at = named
         joiner = words[at] if at < n and not tokens[at - 1].sentence_end else ""
         if joiner in {"to", "and"} and at + 1 < n and parsed.joinable:

@@ -537,7 +537,7 @@ class Transcriber:
 
         Each chunk's plain and prompted pass wait for one encoder run; on one thread it took
         0.64-0.90 s for a 30 s window on a 2-core AVX2 machine, on two 0.40-0.46 s, with the
-        same output to the last bit, so the words do not depend on the load. It costs a third
+        same output to the last bit, so the words do not depend on the load. It costs another
         copy of the model in memory (kept out of ``analyze``, whose long files have a memory
         budget), loaded here once, the first time it is asked while the machine is idle.
         """

@@ -156,6 +156,30 @@ def test_one_in_n_is_a_share(text: str, share: float, shown: str) -> None:
     assert describe(n) == shown
 
 
+@pytest.mark.parametrize(
+    ("text", "share"),
+    [
+        ("it cut the cost by a third", 33.33),
+        ("about two thirds of the tickets", 66.67),
+        ("a quarter of the traffic went to the small model", 25),
+    ],
+)
+def test_a_fraction_said_as_a_share(text: str, share: float) -> None:
+    n = one(text)
+    assert (n.kind, n.value, n.unit) == ("percent", share, "%")
+
+
+@pytest.mark.parametrize("text", ["we shipped it in a quarter", "the third quarter of the year", "our third model"])
+def test_a_fraction_word_that_is_no_share(text: str) -> None:
+    assert all(n.kind != "percent" for n in find_numbers(toks(text)))
+
+
+def test_figures_of_different_kinds_are_never_one_range() -> None:
+    for text in ("we cut it by 50%, to 40 ms", "we cut latency by two thirds, to 40 ms"):
+        found = find_numbers(toks(text))
+        assert [(n.kind, n.unit) for n in found] == [("percent", "%"), ("duration", "ms")], text
+
+
 def test_a_figure_in_another_clause_does_not_end_a_change() -> None:
     found = find_numbers(toks("we went from 60% accuracy, to 85% after the rewrite"))
     assert [n.kind for n in found] == ["percent", "percent"]

@@ -405,6 +405,25 @@ def _digit_number(tokens: list[Token], i: int) -> _Parsed | None:
     return parsed
 
 
+# A share said as a fraction: "cut it by a third", "two thirds of the tickets". ("Half" is left
+# out: "half the time", "half of the team" are manners of speaking more often than figures.)
+FRACTIONS = {"third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10}
+
+
+def _fraction(tokens: list[Token], i: int) -> _Parsed | None:
+    """ "by a third", "two thirds of", "a quarter of": a share, as a percentage; "in a quarter" is a time."""
+    n = len(tokens)
+    words = [t.norm for t in tokens]
+    if i + 1 >= n or words[i + 1] not in FRACTIONS or tokens[i].clause_end:
+        return None
+    count = 1 if words[i] in {"a", "one"} else UNITS_WORDS.get(words[i], 0)
+    whole = FRACTIONS[words[i + 1]]
+    said_as_share = (i > 0 and words[i - 1] == "by") or (i + 2 < n and words[i + 2] == "of")
+    if not (said_as_share and 0 < count < whole):
+        return None
+    return _Parsed(value=float(f"{100 * count / whole:.4g}"), end=i + 2, kind="percent", unit="%")
+
+
 def _compound(tokens: list[Token], i: int) -> _Parsed | None:
     """A figure and its unit written as one word: "a 3-month project", "a 10-fold cut", "a 5-point
     lift", "a two-week sprint", "sub-100 milliseconds"."""
@@ -463,6 +482,9 @@ def _parse(tokens: list[Token], i: int) -> _Parsed | None:
             if parsed is not None:
                 parsed.end = i + 2
                 return parsed
+    share = _fraction(tokens, i)
+    if share is not None:
+        return share
     if "-" in words[i] and not _DIGIT_RANGE.match(words[i]) and not _ROUGH_RANGE.match(words[i]):
         compound = _compound(tokens, i)
         if compound is not None:
@@ -603,7 +625,7 @@ def find_numbers(tokens: list[Token]) -> list[NumberMention]:
             while second is None and after < n and after - at <= 3 and words[after] in APPROXIMATELY:
                 after += 1
                 second = _parse(tokens, after) if after < n else None
-            if second is not None and (joiner == "to" or opener == "between"):
+            if second is not None and (joiner == "to" or opener == "between") and _comparable(parsed.unit, second.unit):
                 start = before
                 unit = second.unit or parsed.unit
                 kind_b = second.kind if second.kind not in {"plain", "year"} else parsed.kind
@@ -638,6 +660,20 @@ UNIT_SCALE: dict[str, tuple[str, float]] = {
     "GBP": ("GBP", 1),
     "EUR": ("EUR", 1),
 }
+
+
+def _comparable(a: str | None, b: str | None) -> bool:
+    """Whether two figures can be the two sides of one change or range: "by 50%, to 40 ms" are not,
+    "from 2 seconds to 300 milliseconds" and "from £4,000 to £1,000 a month" are."""
+    if a is None or b is None:
+        return True
+    a, b = a.partition(" per ")[0], b.partition(" per ")[0]
+    if a == b or not a or not b:
+        return True
+    if a in UNIT_SCALE and b in UNIT_SCALE:
+        return UNIT_SCALE[a][0] == UNIT_SCALE[b][0]
+    # a unit of measure (ms, GB, £, %, x) pairs only with its own kind; two counted things pair as said
+    return not (a in UNIT_SCALE or b in UNIT_SCALE or a in {"%", "x", "p", "pp"} or b in {"%", "x", "p", "pp"})
 
 
 def convert(value: float, unit: str | None, into: str | None) -> float:

@@ -413,12 +413,12 @@ FRACTIONS = {"third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "
 def _fraction(tokens: list[Token], i: int) -> _Parsed | None:
     """ "by a third", "two thirds of", "a quarter of": a share, as a percentage; "in a quarter" is a time."""
     n = len(tokens)
-    words = [t.norm for t in tokens]
-    if i + 1 >= n or words[i + 1] not in FRACTIONS or tokens[i].clause_end:
+    # the tokens' own words, not a list of every word: this is asked at every word of an answer
+    if i + 1 >= n or tokens[i + 1].norm not in FRACTIONS or tokens[i].clause_end:
         return None
-    count = 1 if words[i] in {"a", "one"} else UNITS_WORDS.get(words[i], 0)
-    whole = FRACTIONS[words[i + 1]]
-    said_as_share = (i > 0 and words[i - 1] == "by") or (i + 2 < n and words[i + 2] == "of")
+    count = 1 if tokens[i].norm in {"a", "one"} else UNITS_WORDS.get(tokens[i].norm, 0)
+    whole = FRACTIONS[tokens[i + 1].norm]
+    said_as_share = (i > 0 and tokens[i - 1].norm == "by") or (i + 2 < n and tokens[i + 2].norm == "of")
     if not (said_as_share and 0 < count < whole):
         return None
     return _Parsed(value=float(f"{100 * count / whole:.4g}"), end=i + 2, kind="percent", unit="%")
@@ -537,9 +537,9 @@ def _parse(tokens: list[Token], i: int) -> _Parsed | None:
     return parsed
 
 
-def _one_in(tokens: list[Token], first: _Parsed, end: int) -> _Parsed | None:
+def _one_in(tokens: list[Token], first: _Parsed) -> _Parsed | None:
     """ "one in eight (tickets)", "2 in 3 users": a share, as a percentage of the whole."""
-    n = len(tokens)
+    n, end = len(tokens), first.end
     if not (first.kind == "plain" and first.unit is None and first.value == int(first.value) and first.value >= 1):
         return None
     if end + 1 >= n or tokens[end].norm != "in" or tokens[end - 1].clause_end or tokens[end].clause_end:
@@ -579,22 +579,18 @@ def find_numbers(tokens: list[Token]) -> list[NumberMention]:
     i = 0
     while i < n:
         parsed = _parse(tokens, i)
-        if parsed is None and words[i] == "one":  # "one" alone is mostly a pronoun, but not in "one in eight"
-            ratio = _one_in(tokens, _Parsed(value=1.0, end=i + 1), i + 1)
-            if ratio is not None:
-                out.append(_mention(tokens, i, ratio.end, ratio))
-                i = ratio.end
-                continue
+        # "one" alone is mostly a pronoun, but not in "one in eight"
+        opening = parsed or (_Parsed(value=1.0, end=i + 1) if words[i] == "one" else None)
+        ratio = _one_in(tokens, opening) if opening is not None else None
+        if ratio is not None:
+            out.append(_mention(tokens, i, ratio.end, ratio))
+            i = ratio.end
+            continue
         if parsed is None:
             i += 1
             continue
         start = i
         end = parsed.end
-        ratio = _one_in(tokens, parsed, end)
-        if ratio is not None:
-            out.append(_mention(tokens, start, ratio.end, ratio))
-            i = ratio.end
-            continue
         # "from A to B", "A to B", "between A and B", and said loosely: "from about 480 down to under 95"
         before = start
         while (

@@ -272,6 +272,8 @@ def _reversed_in_time(point: RubricPoint, words: list[str]) -> bool:
     """Whether the stretch puts in the other order what the point puts in one: "after launch" for a
     point that is only ever "before launch"."""
     said = _point_when(point)
+    if not said:
+        return False  # most points say neither "before" nor "after": the stretch need not be read
     for when, anchor in _when_anchors(words):
         other = _WHEN[when]
         if any(w == other and _same_word(a, anchor) for w, a in said) and not any(
@@ -356,7 +358,7 @@ def _judge(
 ) -> RubricResult:
     """One point's verdict from the stretches' cues, similarities and stances."""
     own = _evidence_cues(point, asked) if asked else point.cues
-    best: tuple[float, int, str] | None = None  # (strength, stretch, status)
+    best: tuple[float, int, str, list[str]] | None = None  # (strength, stretch, status, its cues)
     reasons: list[str] = []
     all_cues: list[str] = []
     for k, part in enumerate(parts):
@@ -403,12 +405,11 @@ def _judge(
         else:
             continue
         if best is None or strength > best[0]:
-            best = (strength, k, status)
+            best = (strength, k, status, cues)
     if best is None:
         return RubricResult(point=point.point, point_id=point.key, covered=False, status="missed")
-    _, k, status = best
+    _, k, status, named = best
     part = parts[k]
-    named = _cues_in(own, part.words)
     why = None
     if status == "touched":
         why = reasons[0] if reasons else WHY_NAMED if named else WHY_CLOSE

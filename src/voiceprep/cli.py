@@ -184,7 +184,7 @@ def cmd_prepare(args: argparse.Namespace, console: Console) -> int:
     """Render what the interviewer says into the speech cache, sentence by sentence: each question, each
     interview's opening for any number of questions, and the lines that lead into the next question."""
     from . import interview as iv
-    from .speech import prepare, sentences_of, voice
+    from .speech import prepare, sentences_in, voice
 
     home = resolve_home(args.home)
     library, pack_name = _library(args, home, console)
@@ -198,7 +198,7 @@ def cmd_prepare(args: argparse.Namespace, console: Console) -> int:
         None if args.quiet else (lambda text, new: console.note(f"  {'rendered' if new else 'kept    '}  {text[:70]}"))
     )
     rendered = prepare(lines, speaker, progress)
-    count = len(dict.fromkeys(part for line in lines for part in sentences_of(line)))
+    count = len(sentences_in(lines))
     console.say(
         f"{count} sentences ready in the {speaker.key} voice: {rendered} rendered now "
         f"in {time.perf_counter() - started:.1f} s, {count - rendered} kept from before."
@@ -549,7 +549,7 @@ def _eval_rubric(args: argparse.Namespace, path: Path, console: Console) -> int:
         vocabularies=vocabularies,
         others=others,
         settings=Settings(terms_by_sound=not args.no_terms_by_sound),
-        speaker=voice(args.voice or "espeak") if args.spoken else None,
+        speaker=voice(args.voice) if args.voice else None,  # None: eSpeak NG, as evaluate_rubric reads by default
     )
     print(result.model_dump_json(indent=2)) if args.json else console.say(format_rubric_evaluation(result))
     return 0

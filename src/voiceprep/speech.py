@@ -186,6 +186,11 @@ def sentences_of(text: str) -> list[str]:
     return [part for part in _SENTENCE_END.split(text.strip()) if part]
 
 
+def sentences_in(lines: Sequence[str]) -> list[str]:
+    """Every sentence of ``lines``, each once, in order: what ``prepare`` renders."""
+    return list(dict.fromkeys(part for line in lines for part in sentences_of(line)))
+
+
 def kept(render: Callable[[str, Path], Path], voice_id: str) -> Callable[[str, Path], Path]:
     """``render``, with each text's speech kept in the cache for the next time the same voice says it.
 
@@ -273,7 +278,7 @@ def prepare(
 
     rendered = 0
     with tempfile.TemporaryDirectory(prefix="voiceprep-voice-") as tmp:
-        for text in dict.fromkeys(part for line in lines for part in sentences_of(line)):
+        for text in sentences_in(lines):
             keep = kept_path(text, speaker.key)
             new = not keep.is_file()
             if new:

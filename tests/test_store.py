@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from voiceprep.errors import StorageError, UnknownSessionError
-from voiceprep.store import Store, resolve_home
+from voiceprep.store import Store, resolve_home, write_bytes
 
 
 def test_home_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -114,3 +114,12 @@ def test_a_full_disk_keeps_the_blocks_written_whole(tmp_path: Path, monkeypatch:
         writer.write(np.ones(1600, np.int16))
     samples, rate = read_wav(path)
     assert rate == 16000 and len(samples) == 1600 and path.stat().st_size == 44 + 3200
+
+
+def test_a_write_that_fails_leaves_neither_the_file_nor_a_half_written_copy(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    target.mkdir()  # the write itself succeeds; moving it into place cannot
+    with pytest.raises(StorageError, match=r"cannot write .*report\.json"):
+        write_bytes(target, b"{}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+    assert target.is_dir()

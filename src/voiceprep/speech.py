@@ -10,6 +10,7 @@ sounddevice path as everything else.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import sys
 import time
@@ -161,14 +162,16 @@ class PiperSpeaker:
         """Write ``text`` spoken to a WAV file at ``path`` (written whole, then moved into place)."""
         import wave
 
+        from .store import write_bytes
+
         voice = self._load()
-        tmp = path.with_name(path.name + ".tmp")
+        wav = io.BytesIO()
+        with wave.open(wav, "wb") as out:
+            voice.synthesize_wav(text, out)
         try:
-            with wave.open(str(tmp), "wb") as out:
-                voice.synthesize_wav(text, out)
-            tmp.replace(path)
-        except OSError as exc:
-            raise SpeechError(f"cannot write speech to {path}: {exc.strerror or exc}") from None
+            write_bytes(path, wav.getvalue())
+        except StorageError as exc:
+            raise SpeechError(f"cannot write speech: {exc}") from None
         return path
 
 
@@ -234,6 +237,8 @@ def _joined(parts: Sequence[Path], path: Path) -> bool:
     where one is missing, unreadable or in another format."""
     import wave
 
+    from .store import write_bytes
+
     try:
         frames = []
         params = None
@@ -246,15 +251,15 @@ def _joined(parts: Sequence[Path], path: Path) -> bool:
                 frames.append(source.readframes(source.getnframes()))
         if params is None:
             return False
-        tmp = path.with_name(path.name + ".tmp")
-        with wave.open(str(tmp), "wb") as out:
+        wav = io.BytesIO()
+        with wave.open(wav, "wb") as out:
             out.setnchannels(params[0])
             out.setsampwidth(params[1])
             out.setframerate(params[2])
             out.writeframes(b"".join(frames))
-        tmp.replace(path)
+        write_bytes(path, wav.getvalue())
         return True
-    except (OSError, EOFError, wave.Error):
+    except (OSError, EOFError, wave.Error, StorageError):
         return False
 
 

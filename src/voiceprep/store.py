@@ -7,6 +7,7 @@ deleted by hand, half-written by a crash or edited into nonsense is shown as suc
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -172,6 +173,8 @@ def _write_atomic(path: Path, data: str | bytes) -> None:
             tmp.write_text(data, encoding="utf-8")
         os.replace(tmp, path)
     except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
         raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 

@@ -128,6 +128,9 @@ class Stretch:
     denied: bool  # "we never had...", "there was no..."
     hypothetical: bool  # "in general we'd...", "I would probably..."
     topic_only: bool = False  # "Monitoring is key."
+    # the "before X" / "after X" its sentence says: "recall collapsed and we reverted" is still
+    # after launch when the sentence began "Just after launch,"
+    when: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def words(self) -> list[str]:
@@ -207,6 +210,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
     for sentence in sentences(without_filled_pauses(tokens)):
         words = [t.norm for t in sentence]
         denied, hypothetical, topic = _denied(words), _hypothetical(words), _topic_only(words)
+        when = _when_anchors(words)
         if len(sentence) <= LONG_SENTENCE_WORDS:
             pieces = [sentence]
         else:
@@ -225,6 +229,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
                     denied or _denied(piece_words),
                     hypothetical or _hypothetical(piece_words),
                     topic or _TOPIC_ONLY.search(" ".join(piece_words)) is not None,
+                    frozenset(when | _when_anchors(piece_words)),
                 )
             )
     return out
@@ -268,13 +273,13 @@ def _same_word(a: str, b: str) -> bool:
     return a == b or a in _inflections(b) or b in _inflections(a)
 
 
-def _reversed_in_time(point: RubricPoint, words: list[str]) -> bool:
-    """Whether the stretch puts in the other order what the point puts in one: "after launch" for a
-    point that is only ever "before launch"."""
+def _reversed_in_time(point: RubricPoint, anchors: frozenset[tuple[str, str]]) -> bool:
+    """Whether a stretch whose sentence says ``anchors`` puts in the other order what the point puts
+    in one: "after launch" for a point that is only ever "before launch"."""
     said = _point_when(point)
     if not said:
-        return False  # most points say neither "before" nor "after": the stretch need not be read
-    for when, anchor in _when_anchors(words):
+        return False  # most points say neither "before" nor "after"
+    for when, anchor in anchors:
         other = _WHEN[when]
         if any(w == other and _same_word(a, anchor) for w, a in said) and not any(
             w == when and _same_word(a, anchor) for w, a in said
@@ -365,7 +370,7 @@ def _judge(
         cues = _cues_in(own, part.words)
         all_cues += [c for c in cues if c not in all_cues]
         sim = float(sims[k]) if sims is not None else 0.0
-        if method != "cues" and point.references and _reversed_in_time(point, part.words):
+        if method != "cues" and point.references and _reversed_in_time(point, part.when):
             sim = 0.0  # its meaning is another point's ("after launch" for "before launch"); its cues still touch
         if method == "cues":
             strong = bool(cues)

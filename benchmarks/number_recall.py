@@ -70,7 +70,7 @@ def main() -> None:
     args = parser.parse_args()
     pack, question = Library.load(None).find(args.question)
     transcriber = Transcriber(args.model).use_terms(pack.vocabulary(question))
-    speaker = voice(args.voice)
+    speaker = voice(args.voice, seed=0)  # Piper's speech the same from run to run
     expected_total = found_total = matched_total = 0
     with tempfile.TemporaryDirectory() as tmp:
         for k, text in enumerate(SENTENCES):

@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -161,3 +163,22 @@ def test_prepare_renders_each_sentence_once_and_every_opening_is_joined_from_the
 
     again = run_cli("prepare", "--voice", "espeak", "--pack", "ml-engineer", "--quiet", env=env)
     assert again.returncode == 0 and ": 0 rendered now" in again.stdout and again.stderr == ""
+
+
+def _piper_in_a_new_process(seed: int | None) -> str:
+    script = (
+        "import hashlib, sys, tempfile; from pathlib import Path; from voiceprep.speech import PiperSpeaker; "
+        "seed = None if sys.argv[1] == '-' else int(sys.argv[1]); "
+        "path = Path(tempfile.mkdtemp()) / 'line.wav'; "
+        "PiperSpeaker(seed).render('We replayed the previous quarter offline.', path); "
+        "print(hashlib.sha256(path.read_bytes()).hexdigest())"
+    )
+    arg = "-" if seed is None else str(seed)
+    return subprocess.run([sys.executable, "-c", script, arg], capture_output=True, text=True, check=True).stdout
+
+
+def test_piper_seeded_says_a_line_the_same_way_in_every_process() -> None:
+    # Piper's noise makes each process say a line a little differently; an evaluation read with
+    # it must give the same figures each time it is run
+    assert _piper_in_a_new_process(None) != _piper_in_a_new_process(None)
+    assert _piper_in_a_new_process(0) == _piper_in_a_new_process(0)

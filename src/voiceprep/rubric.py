@@ -382,8 +382,11 @@ def _judge(
         else:
             alone = sim >= limits.alone and part.content_words >= limits.alone_words
             strong = alone or (bool(cues) and sim >= limits.with_cue)
-        if strong and best_of is not None and point.references and sim < best_of[k] - limits.margin:
-            strong = False  # the stretch says another of the question's points, not this one
+        if strong and not cues and best_of is not None and point.references and sim < best_of[k] - limits.margin:
+            # the stretch says another of the question's points, not this one; with one of this
+            # point's cues it may say both ("we rolled back the feature pipeline within two hours"
+            # is the roll-back decision as well as the serving stack and the incident)
+            strong = False
         off_question = bool(
             strong and elsewhere is not None and point.references and sim < elsewhere[k] - limits.elsewhere
         )

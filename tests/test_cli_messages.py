@@ -127,3 +127,12 @@ def test_questions_shows_the_order_an_interview_asks_them_in(tmp_path: Path) -> 
     # practised once: due after every question not practised yet
     assert lines[QID].split(" due ")[1].split()[0] == "12"
     assert lines["debug-degraded-model"].split(" due ")[1].split()[0] == "1"
+
+
+def test_a_manifest_that_is_not_json_lines_is_one_line_before_any_table(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("So, um, this is an answer, not a manifest.\n")
+    result = run_cli("eval", str(notes))
+    assert result.returncode != 0
+    assert result.stdout == ""  # no table header left above the error
+    assert result.stderr.strip() == f"voiceprep: {notes}: line 1 is not JSON: a manifest holds one JSON object a line"

@@ -472,7 +472,7 @@ def _analyze_text(args: argparse.Namespace, console: Console, library: Library, 
 
 
 def cmd_eval(args: argparse.Namespace, console: Console) -> int:
-    from .evaluate import evaluate_audio, evaluate_texts
+    from .evaluate import evaluate_audio, evaluate_texts, load_manifest
 
     path = Path(args.manifest)
     if path.suffix in (".yaml", ".yml"):
@@ -489,6 +489,7 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
         return 0
     if not path.is_file():
         raise VoiceprepError(f"{path}: no such manifest")
+    load_manifest(path)  # a broken manifest is one line, with no table started above it
     if args.limit is not None and args.limit < 1:
         raise UsageError(f"--limit takes a number of clips, 1 or more (not {args.limit})")
     progress = None if args.json else (lambda clip: console.say(format_clip_row(clip)))

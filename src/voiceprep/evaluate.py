@@ -267,6 +267,10 @@ def load_manifest(path: Path) -> list[ManifestEntry]:
             entries.append(ManifestEntry.model_validate_json(line))
         except ValidationError as exc:
             first = exc.errors()[0]
+            if first["type"] == "json_invalid":
+                raise VoiceprepError(
+                    f"{path}: line {number} is not JSON: a manifest holds one JSON object a line"
+                ) from None
             where = ".".join(str(p) for p in first["loc"]) or "line"
             raise VoiceprepError(f"{path}: line {number}: {where}: {first['msg']}") from None
     return entries

@@ -275,6 +275,17 @@ def test_spoken_answers_are_transcribed_with_their_questions_vocabulary() -> Non
     assert plain.count("cache") < 2  # tiny.en alone writes "cash": the vocabulary is what brought it back
 
 
+def test_a_spoken_evaluation_records_the_voice_and_its_seed(tmp_path, questions) -> None:
+    """Read by Piper, the figures depend on its noise: the result says whether it was seeded."""
+    from voiceprep.speech import PiperSpeaker
+
+    one = tmp_path / "set.yaml"
+    one.write_text("answers:\n  - {id: a, question: rag-at-scale, style: weak, text: 'We used pgvector.', made: []}\n")
+    result = evaluate_rubric(one, questions, spoken=True, speaker=PiperSpeaker(seed=0))
+    assert result.voice == "piper en_US-joe-medium, seed 0"
+    assert result.answers[0].transcript  # it was read and heard
+
+
 def test_the_evidence_for_a_made_point_is_a_sentence_that_names_it(questions) -> None:
     """Meaning alone finds "I owned the fraud model" close to a production failure; the sentence
     that also names the failure is the one shown."""

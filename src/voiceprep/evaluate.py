@@ -668,4 +668,8 @@ def evaluate_rubric(
         shared_encoder()
     load_seconds = time.perf_counter() - started
     scores = score_rubric(answers, questions, method, transcripts=transcripts, others=others)
-    return summarise_rubric(path.name, method, spoken, scores, load_seconds, speaker.key if speaker else None)
+    read_by = None
+    if speaker is not None:
+        seed = getattr(speaker, "seed", None)  # Piper's noise, where it was seeded: the run repeats
+        read_by = speaker.key + (f", seed {seed}" if seed is not None else "")
+    return summarise_rubric(path.name, method, spoken, scores, load_seconds, read_by)

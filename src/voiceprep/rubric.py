@@ -384,8 +384,8 @@ def _judge(
             strong = alone or (bool(cues) and sim >= limits.with_cue)
         if strong and not cues and best_of is not None and point.references and sim < best_of[k] - limits.margin:
             # the stretch says another of the question's points, not this one; with one of this
-            # point's cues it may say both ("we rolled back the feature pipeline within two hours"
-            # is the roll-back decision as well as the serving stack and the incident)
+            # point's cues it may say both ("check the deployed model version, and if it is wrong,
+            # I roll back first" is the roll-back decision as well as the serving stack)
             strong = False
         off_question = bool(
             strong and elsewhere is not None and point.references and sim < elsewhere[k] - limits.elsewhere

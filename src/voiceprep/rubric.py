@@ -210,7 +210,8 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
     for sentence in sentences(without_filled_pauses(tokens)):
         words = [t.norm for t in sentence]
         denied, hypothetical, topic = _denied(words), _hypothetical(words), _topic_only(words)
-        when = _when_anchors(words)
+        # a piece's own "before/after X" are its sentence's: it is a run of the sentence's words
+        when = frozenset(_when_anchors(words))
         if len(sentence) <= LONG_SENTENCE_WORDS:
             pieces = [sentence]
         else:
@@ -229,7 +230,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
                     denied or _denied(piece_words),
                     hypothetical or _hypothetical(piece_words),
                     topic or _TOPIC_ONLY.search(" ".join(piece_words)) is not None,
-                    frozenset(when | _when_anchors(piece_words)),
+                    when,
                 )
             )
     return out

@@ -627,13 +627,16 @@ def find_numbers(tokens: list[Token]) -> list[NumberMention]:
             if tokens[named].clause_end or tokens[named - 1].clause_end or _parse(tokens, named) is not None:
                 break
             named += 1
+        side: _Parsed | None = None  # the far side, where it was read already to see past the metric
         if named > at and named < n and words[named] == "to" and not tokens[named - 1].clause_end:
             side = _parse(tokens, named + 1)
             if side is not None and side.unit in (parsed.unit, None) and "year" not in (side.kind, parsed.kind):
                 at = named
+            else:
+                side = None
         joiner = words[at] if at < n and not tokens[at - 1].sentence_end else ""
         if joiner in {"to", "and"} and at + 1 < n and parsed.joinable:
-            second = _parse(tokens, at + 1)
+            second = side if side is not None else _parse(tokens, at + 1)
             after = at + 1
             while second is None and after < n and after - at <= 3 and words[after] in APPROXIMATELY:
                 after += 1

@@ -8,7 +8,8 @@ by the number finder; what it finds is
 compared, value by value, with what the same finder reads in the sentence as written. Prints
 recall and precision over all values and each sentence that lost or gained one:
 
-    python benchmarks/number_recall.py [--model tiny.en] [--question reduce-inference-cost] [--voice espeak|piper]
+    python benchmarks/number_recall.py [--model tiny.en] [--question reduce-inference-cost]
+        [--voice espeak|piper] [--accent VOICE]
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from voiceprep.audio import load_audio
 from voiceprep.evaluate import _matched, _number_values
 from voiceprep.numbers import find_numbers
 from voiceprep.questions import Library
-from voiceprep.speech import VOICES, voice
+from voiceprep.speech import VOICES, Speaker, voice
 from voiceprep.tokens import from_text, from_words
 from voiceprep.transcribe import Transcriber
 
@@ -67,10 +68,13 @@ def main() -> None:
         "--question", default="reduce-inference-cost", help="whose vocabulary the transcription is told"
     )
     parser.add_argument("--voice", choices=VOICES, default="espeak")
+    parser.add_argument(
+        "--accent", help="another of eSpeak NG's English voices: en-us, en-gb-scotland... (espeak-ng --voices=en)"
+    )
     args = parser.parse_args()
     pack, question = Library.load(None).find(args.question)
     transcriber = Transcriber(args.model).use_terms(pack.vocabulary(question))
-    speaker = voice(args.voice, seed=0)  # Piper's speech the same from run to run
+    speaker = Speaker(voice=args.accent) if args.accent else voice(args.voice, seed=0)  # Piper's seeded
     expected_total = found_total = matched_total = 0
     with tempfile.TemporaryDirectory() as tmp:
         for k, text in enumerate(SENTENCES):

@@ -14,7 +14,7 @@ the terms heard by their sound), and with a fixed list given to the plain pass a
 so is every rewrite by sound of words that were not a term said there.
 Content WER on real speech with the same hotwords: ``voiceprep eval MANIFEST --hotwords TERMS``.
 
-    python benchmarks/term_recall.py [--set dev|held-out] [--voice espeak|piper]
+    python benchmarks/term_recall.py [--set dev|held-out] [--voice espeak|piper] [--accent VOICE]
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from voiceprep.audio import load_audio
 from voiceprep.questions import Library
-from voiceprep.speech import VOICES, voice
+from voiceprep.speech import VOICES, Speaker, voice
 from voiceprep.transcribe import Settings, Transcriber
 
 # Each sentence with the question it might answer (whose vocabulary the transcription is told)
@@ -159,13 +159,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=("dev", "held-out"), default="dev")
     parser.add_argument("--voice", choices=VOICES, default="espeak")
+    parser.add_argument(
+        "--accent", help="another of eSpeak NG's English voices: en-us, en-gb-scotland... (espeak-ng --voices=en)"
+    )
     args = parser.parse_args()
     sentences = SENTENCES if args.set == "dev" else HELD_OUT + [(text, q, []) for text, q in NEGATIVES]
     library = Library.load(None)
     rows: dict[str, list[int]] = {}  # name -> [in vocabulary heard, in vocabulary, outside heard, outside, rewrites]
     with tempfile.TemporaryDirectory() as tmp:
         clips = []
-        speaker = voice(args.voice, seed=0)  # Piper's speech the same from run to run
+        speaker = Speaker(voice=args.accent) if args.accent else voice(args.voice, seed=0)  # Piper's seeded
         for k, (text, _, _) in enumerate(sentences):
             clips.append(Path(tmp) / f"{k}.wav")
             for written, said in SAID_AS.items():
@@ -199,7 +202,7 @@ def main() -> None:
                     if rewrite.term.lower() not in said:
                         counts[4] += 1
                         print(f"  {name}: wrote {rewrite.term!r} for {rewrite.written!r}, not said: {text!r}")
-    print(f"set: {args.set}, {len(sentences)} sentences; voice: {args.voice}")
+    print(f"set: {args.set}, {len(sentences)} sentences; voice: {speaker.key if args.accent else args.voice}")
     for name, (hit, total, out_hit, out_total, wrong) in rows.items():
         print(
             f"{name}: terms in the question's vocabulary {hit}/{total} = {hit / total:.2f}; "

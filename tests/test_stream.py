@@ -191,3 +191,25 @@ def test_batch_never_decodes_the_same_audio_twice_alike_and_still_hears_every_te
     said = content_words(transcript.text)
     assert said.count("labels") == 3 and said[-2:] == ["fresh", "labels"]
     assert word_error_rate(content_words(SCRIPT) * 3, said) <= 0.2, transcript.text
+
+
+def test_speech_under_a_repetition_loop_is_heard_again_not_lost(transcriber: Transcriber) -> None:
+    # tiny.en hears this "p99" as "P-I-T-I-T-I-T..." for the rest of the window (tests/data/loops).
+    # The loop is dropped as impossibly fast; it used to take the sentence with it, since a
+    # dropped segment was never retried, and the transcript came back empty.
+    transcript = transcriber.transcribe(load_audio(Path(__file__).parent / "data" / "loops" / "p99-espeak-en-gb.flac"))
+    assert "under 250 milliseconds" in transcript.text, transcript.text
+    assert not any("I-T-I-T" in text for text in transcript.dropped_segments)
+
+
+def test_a_retry_with_fewer_loops_is_kept_however_sure_the_loop_was(
+    transcriber: Transcriber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voiceprep.schema import Word
+    from voiceprep.transcribe import Decoded
+
+    looped = Decoded([], ["P-I-T-I-T-I-T"], doubtful=True, score=0.0, loops=1)
+    heard = Decoded([Word(text="stayed", start=0.5, end=0.9)], [], doubtful=True, score=-1.1)
+    calls = iter([looped, heard])
+    monkeypatch.setattr(transcriber, "_decode_once", lambda *a, **k: next(calls))
+    assert transcriber._decode(np.zeros(16000, np.float32), 0.0, None, True) == (heard.words, [])

@@ -437,6 +437,17 @@ RETRY_NO_REPEAT = 3
 RETRY_REPETITION_PENALTY = 1.2
 
 
+@dataclass
+class Decoded:
+    """One decoding of a stretch of audio."""
+
+    words: list[Word]
+    dropped: list[str]  # the text of segments dropped as hallucinations
+    doubtful: bool  # faster-whisper would retry it (``DOUBTFUL_*``), or a segment dropped was a loop
+    score: float  # mean log-probability of the segments kept
+    loops: int = 0  # segments dropped that repeat themselves (compression ratio over ``DOUBTFUL_COMPRESSION``)
+
+
 class Transcriber:
     """A loaded model and the settings it transcribes with."""
 
@@ -638,18 +649,24 @@ class Transcriber:
         Its words and the segments dropped as hallucinations.
         """
         if self.settings.sampling_fallback:
-            return self._decode_once(*args, **kwargs)[:2]
-        words, dropped, doubtful, score = self._decode_once(*args, **kwargs, temperature=0.0)
-        if not doubtful:
-            return words, dropped
-        again, again_dropped, still, again_score = self._decode_once(
+            once = self._decode_once(*args, **kwargs)
+            return once.words, once.dropped
+        first = self._decode_once(*args, **kwargs, temperature=0.0)
+        if not first.doubtful:
+            return first.words, first.dropped
+        again = self._decode_once(
             *args,
             **kwargs,
             temperature=0.0,
             repetition_penalty=RETRY_REPETITION_PENALTY,
             no_repeat_ngram_size=RETRY_NO_REPEAT,
         )
-        return (again, again_dropped) if not still or again_score > score else (words, dropped)
+        # A loop is confident (its log-probability is high), so fewer loops decide before the score.
+        if again.loops < first.loops or (
+            again.loops == first.loops and (not again.doubtful or again.score > first.score)
+        ):
+            return again.words, again.dropped
+        return first.words, first.dropped
 
     def _decode_once(
         self,
@@ -662,9 +679,8 @@ class Transcriber:
         speech_end_s: float | None = None,
         hotwords: str | None = None,
         **options: Any,
-    ) -> tuple[list[Word], list[str], bool, float]:
-        """One decoding: its words, the segments dropped as hallucinations, whether faster-whisper
-        would have retried it (``DOUBTFUL_*``), and its mean log-probability."""
+    ) -> Decoded:
+        """One decoding, with whether faster-whisper would have retried it (``Decoded``)."""
         s = self.settings
         if s.sampling_fallback and s.seed is not None:
             import ctranslate2
@@ -689,11 +705,17 @@ class Transcriber:
         words: list[Word] = []
         dropped: list[str] = []
         doubtful = False
+        loops = 0
         scores: list[float] = []
         try:
             for segment in segments:
                 if _is_hallucination(segment):
                     dropped.append(segment.text.strip())
+                    # A repetition loop ("P-I-T-I-T-I-T...") is dropped as impossibly fast; it is
+                    # also a poor decoding, and with no retry the speech under it was lost.
+                    if segment.compression_ratio > DOUBTFUL_COMPRESSION:
+                        doubtful = True
+                        loops += 1
                     continue
                 scores.append(float(segment.avg_logprob))
                 doubtful = (
@@ -711,7 +733,7 @@ class Transcriber:
                     self.encoder.heard_all(words[-1].end - offset_s >= speech_end - TAIL_S)
         except TailSkipped:
             pass
-        return words, dropped, doubtful, (sum(scores) / len(scores) if scores else 0.0)
+        return Decoded(words, dropped, doubtful, sum(scores) / len(scores) if scores else 0.0, loops)
 
     def transcribe_covering(
         self,

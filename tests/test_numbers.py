@@ -368,3 +368,30 @@ def test_a_change_converts_each_side_from_its_own_unit(
 def test_rough_ranges(text: str, low: float, high: float) -> None:
     n = one(text)
     assert (n.kind, n.from_value, n.value) == ("range", low, high)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        # tiny.en's reading of "point eight two AUC", heard so from four eSpeak NG voices
+        ("The model scored 0.8 to AUC against the rules.", 0.82, None),
+        ("It reached a 0.9 two F1 on the test set.", 0.92, None),
+        ("It came down by 1.3 to seconds.", 1.32, "s"),
+    ],
+)
+def test_a_decimals_last_two_written_as_a_word_is_read_back(text: str, value: float, unit: str | None) -> None:
+    first = find_numbers(toks(text))[0]
+    assert (first.value, first.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("It went from 0.8 to 0.9 AUC.", [0.9]),  # a change: a figure follows the "to"
+        ("We needed an AUC of 0.8 to launch.", [0.8]),  # "to" before a verb
+        ("Accuracy was 0.8, to AUC's credit.", [0.8]),  # a clause ends at the figure
+        ("We moved from 2 to AUC as the metric.", [2.0]),  # a whole number has no last decimal
+    ],
+)
+def test_a_to_after_a_decimal_stays_a_to_unless_a_score_or_unit_follows(text: str, values: list[float]) -> None:
+    assert [n.value for n in find_numbers(toks(text))] == values

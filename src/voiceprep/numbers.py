@@ -178,6 +178,10 @@ METRIC_NOUNS = {
     "vehicles",
     "files",
 }
+# What a decimal measures when it is said bare: "0.82 AUC", "0.91 F1".
+SCORE_NAMES = {"auc", "auroc", "f1", "accuracy", "precision", "recall", "ndcg", "mrr", "bleu", "rouge", "perplexity"}
+# Whisper writes a decimal's last "two" as a word: "point eight two AUC" as "0.8 to AUC".
+TWO_HEARD_AS = {"to", "too", "two"}
 INCIDENTAL_NOUNS = {"teams", "people", "engineers", "models", "features", "things", "steps", "ways", "levers", "layers"}
 # Verbs that say by how much something changed.
 CHANGE_MULTIPLIERS = {"doubled": 2.0, "tripled": 3.0, "quadrupled": 4.0, "tenfold": 10.0, "halved": 0.5}
@@ -379,6 +383,19 @@ def _digit_number(tokens: list[Token], i: int) -> _Parsed | None:
     parsed = _Parsed(value=value, end=i + 1, digits=True)
     cur = m["cur"]
     suf = (m["suf"] or "").lower()
+    if (
+        "." in m["num"]
+        and not cur
+        and not suf
+        and i + 2 < len(tokens)
+        and tokens[i + 1].norm in TWO_HEARD_AS
+        and not tokens[i].clause_end
+        and not tokens[i + 1].clause_end
+        and (tokens[i + 2].norm in SCORE_NAMES or tokens[i + 2].norm in UNIT_WORDS)
+    ):
+        # "0.8 to AUC": no range runs from a figure to a name, so the "to" was the last digit
+        parsed.value, parsed.end = float(m["num"].replace(",", "") + "2"), i + 2
+        return parsed
     if cur:
         parsed.kind = "money"
         parsed.unit = {"$": "USD", "£": "GBP", "€": "EUR"}[cur]

@@ -213,3 +213,33 @@ def test_a_retry_with_fewer_loops_is_kept_however_sure_the_loop_was(
     calls = iter([looped, heard])
     monkeypatch.setattr(transcriber, "_decode_once", lambda *a, **k: next(calls))
     assert transcriber._decode(np.zeros(16000, np.float32), 0.0, None, True) == (heard.words, [])
+
+
+def test_a_creaky_voice_whisper_is_unsure_of_is_still_heard(transcriber: Transcriber) -> None:
+    # Both decodings of this clip ("Montreal forced aligner", said in creaky voice) come out with
+    # a no-speech probability over 0.5 and a log-probability of -0.89 to -0.97: dropped as
+    # silence at the old -0.8, and the transcript was empty.
+    clip = Path(__file__).parent / "data" / "real-speech" / "mfa" / "mfa_creaky.flac"
+    assert "montreal" in content_words(transcriber.transcribe(load_audio(clip)).text)
+
+
+@pytest.mark.parametrize(
+    ("words", "seconds", "no_speech", "logprob", "dropped"),
+    [
+        (15, 5.1, 0.56, -0.81, False),  # a sentence Whisper was unsure of: kept
+        (14, 3.3, 0.54, -1.49, True),  # "I think it's a good time to see you guys in the next video."
+        (2, 0.5, 0.9, -1.2, True),  # "Thank you." over silence
+        (2, 0.08, 0.2, -0.5, True),  # two words in 80 ms
+    ],
+)
+def test_what_is_dropped_as_a_hallucination(
+    words: int, seconds: float, no_speech: float, logprob: float, dropped: bool
+) -> None:
+    from types import SimpleNamespace
+
+    from voiceprep.transcribe import _is_hallucination
+
+    segment = SimpleNamespace(
+        words=[object()] * words, start=1.0, end=1.0 + seconds, no_speech_prob=no_speech, avg_logprob=logprob
+    )
+    assert _is_hallucination(segment) is dropped

@@ -415,22 +415,28 @@ def faster_whisper_version() -> str:
     return getattr(faster_whisper, "__version__", "")
 
 
+# faster-whisper's defaults for when a decoding is poor enough to retry
+DOUBTFUL_COMPRESSION = 2.4  # text this compressible repeats itself
+DOUBTFUL_LOGPROB = -1.0
+
+
 def _is_hallucination(segment: Any) -> bool:
     """Whisper invents short closing phrases ("Thank you.") over trailing silence.
 
     Such a segment is quiet by Whisper's own measure (no-speech probability high, average
-    log-probability low) or impossibly fast: more words than a person says in the time.
+    log-probability under faster-whisper's threshold) or impossibly fast: more words than a
+    person says in the time. A stricter log-probability (-0.8, before) dropped speech: both
+    decodings of the real-speech clip of creaky voice ("Montreal for it.", -0.89 and -0.97),
+    and a whole 15-word sentence from eSpeak NG's Caribbean voice (-0.81), leaving nothing; no
+    segment on either dev set lay between the two thresholds that was not speech.
     """
     words = segment.words or []
     seconds = max(segment.end - segment.start, 1e-3)
     too_fast = len(words) >= 2 and len(words) / seconds > 8
-    unsure = segment.no_speech_prob > 0.5 and segment.avg_logprob < -0.8
+    unsure = segment.no_speech_prob > 0.5 and segment.avg_logprob < DOUBTFUL_LOGPROB
     return bool(too_fast or unsure)
 
 
-# faster-whisper's defaults for when a decoding is poor enough to retry
-DOUBTFUL_COMPRESSION = 2.4  # text this compressible repeats itself
-DOUBTFUL_LOGPROB = -1.0
 DOUBTFUL_NO_SPEECH = 0.6  # above it, with a low log-probability, the window is silence, not a poor decoding
 # the retry, deterministic: no three words twice, repeated tokens made less likely (common values, not tuned)
 RETRY_NO_REPEAT = 3

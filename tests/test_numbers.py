@@ -395,3 +395,7 @@ def test_a_decimals_last_two_written_as_a_word_is_read_back(text: str, value: fl
 )
 def test_a_to_after_a_decimal_stays_a_to_unless_a_score_or_unit_follows(text: str, values: list[float]) -> None:
     assert [n.value for n in find_numbers(toks(text))] == values
+
+
+def test_a_decimal_with_two_places_takes_no_third_from_a_to() -> None:
+    assert [n.value for n in find_numbers(toks("It scored 0.85 to AUC."))] == [0.85]

@@ -384,7 +384,7 @@ def _digit_number(tokens: list[Token], i: int) -> _Parsed | None:
     cur = m["cur"]
     suf = (m["suf"] or "").lower()
     if (
-        "." in m["num"]
+        re.fullmatch(r"\d+\.\d", m["num"])  # "point eight", and "two" to come
         and not cur
         and not suf
         and i + 2 < len(tokens)

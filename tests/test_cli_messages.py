@@ -91,9 +91,13 @@ def test_eval_scores_the_rubric_set_from_the_command_line(tmp_path: Path) -> Non
     assert cues.returncode == 0, cues.stderr
     assert '"method": "cues"' in cues.stdout
     misuse = run_cli("eval", str(Path(__file__).parent / "data" / "real-speech" / "manifest.jsonl"), "--spoken")
-    assert misuse.returncode == 2 and "--method, --spoken and --voice are for a rubric set" in misuse.stderr
+    assert misuse.returncode == 2 and "--method, --spoken, --voice and --accent are for a rubric set" in misuse.stderr
     unspoken = run_cli("eval", str(RUBRIC_SET), "--voice", "piper")
-    assert unspoken.returncode == 2 and "give it with --spoken" in unspoken.stderr
+    assert unspoken.returncode == 2 and "--voice reads the answers aloud: give it with --spoken" in unspoken.stderr
+    unspoken = run_cli("eval", str(RUBRIC_SET), "--accent", "en-us")
+    assert unspoken.returncode == 2 and "--accent reads the answers aloud: give it with --spoken" in unspoken.stderr
+    both = run_cli("eval", str(RUBRIC_SET), "--spoken", "--voice", "piper", "--accent", "en-us")
+    assert both.returncode == 2 and "--accent is one of eSpeak NG's voices" in both.stderr
     assert '"voice": null' in cues.stdout  # typed: read by no voice
 
 
@@ -136,3 +140,14 @@ def test_a_manifest_that_is_not_json_lines_is_one_line_before_any_table(tmp_path
     assert result.returncode != 0
     assert result.stdout == ""  # no table header left above the error
     assert result.stderr.strip() == f"voiceprep: {notes}: line 1 is not JSON: a manifest holds one JSON object a line"
+
+
+def test_a_rubric_set_read_in_another_accent_says_which(tmp_path: Path) -> None:
+    one = tmp_path / "set.yaml"
+    one.write_text("answers:\n  - {id: a, question: rag-at-scale, style: weak, text: 'We used pgvector.', made: []}\n")
+    result = run_cli("eval", str(one), "--spoken", "--accent", "en-us", "--json")
+    assert result.returncode == 0, result.stderr
+    assert '"voice": "espeak-ng en-us 165 wpm"' in result.stdout
+    unknown = run_cli("eval", str(one), "--spoken", "--accent", "en-mars")
+    assert unknown.returncode != 0 and unknown.stderr.count("\n") == 1 and "en-mars" in unknown.stderr
+    assert "Traceback" not in unknown.stderr

@@ -477,8 +477,10 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
     path = Path(args.manifest)
     if path.suffix in (".yaml", ".yml"):
         return _eval_rubric(args, path, console)
-    if args.method or args.spoken or args.voice:
-        raise UsageError("--method, --spoken and --voice are for a rubric set (a .yaml file of labelled answers)")
+    if args.method or args.spoken or args.voice or args.accent:
+        raise UsageError(
+            "--method, --spoken, --voice and --accent are for a rubric set (a .yaml file of labelled answers)"
+        )
     if path.is_dir() or path.suffix == ".json":
         files = sorted(path.glob("*.json")) if path.is_dir() else [path]
         files = [f for f in files if f.name != "manifest.json"]
@@ -526,7 +528,7 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
 
 def _eval_rubric(args: argparse.Namespace, path: Path, console: Console) -> int:
     from .evaluate import evaluate_rubric
-    from .speech import voice
+    from .speech import Speaker, voice
 
     if not path.is_file():
         raise VoiceprepError(f"{path}: no such rubric set")
@@ -535,8 +537,10 @@ def _eval_rubric(args: argparse.Namespace, path: Path, console: Console) -> int:
     questions = {q.id: q for _, q in pairs}
     vocabularies = {q.id: pack.vocabulary(q) for pack, q in pairs}
     others = {q.id: pack.points_besides(q) for pack, q in pairs}
-    if args.voice and not args.spoken:
-        raise UsageError("--voice reads the answers aloud: give it with --spoken")
+    if (args.voice or args.accent) and not args.spoken:
+        raise UsageError(f"{'--voice' if args.voice else '--accent'} reads the answers aloud: give it with --spoken")
+    if args.accent and args.voice == "piper":
+        raise UsageError("--accent is one of eSpeak NG's voices: give it without --voice piper")
     progress = None
     if args.spoken and not args.json:
         progress = lambda answer_id: console.say(f"  spoken and transcribed: {answer_id}")  # noqa: E731
@@ -551,7 +555,7 @@ def _eval_rubric(args: argparse.Namespace, path: Path, console: Console) -> int:
         others=others,
         settings=Settings(terms_by_sound=not args.no_terms_by_sound),
         # seeded: the same figures from run to run; None: eSpeak NG, as evaluate_rubric reads by default
-        speaker=voice(args.voice, seed=0) if args.voice else None,
+        speaker=Speaker(voice=args.accent) if args.accent else voice(args.voice, seed=0) if args.voice else None,
     )
     print(result.model_dump_json(indent=2)) if args.json else console.say(format_rubric_evaluation(result))
     return 0
@@ -1009,6 +1013,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--spoken", action="store_true", help="rubric set only: read each answer with eSpeak NG and transcribe it first"
     )
     p.add_argument("--voice", choices=VOICES, help="with --spoken: the voice that reads the answers (default espeak)")
+    p.add_argument(
+        "--accent",
+        metavar="VOICE",
+        help="with --spoken: another of eSpeak NG's English voices (en-us, en-gb-scotland...: espeak-ng --voices=en)",
+    )
     p.add_argument("--pack", help="rubric set only: the pack its questions come from (default: every pack)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
 

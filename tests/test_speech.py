@@ -25,7 +25,7 @@ def test_render_writes_speech_and_nothing_to_stdout(tmp_path: Path, capfd: pytes
 def test_unknown_voice_is_a_clear_error(tmp_path: Path) -> None:
     from voiceprep.errors import SpeechError
 
-    with pytest.raises(SpeechError, match="no voice named"):
+    with pytest.raises(SpeechError, match=r"no voice named 'klingon-xx'; eSpeak NG's English voices: .*en-us"):
         Speaker(voice="klingon-xx").render("Hello.", tmp_path / "x.wav")
 
 

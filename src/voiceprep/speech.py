@@ -69,7 +69,12 @@ class Speaker:
                 if want in languages or v.id == want or str(v.name).lower() == want.lower():
                     return str(v.id)
         if self.voice:
-            raise SpeechError(f"no voice named {self.voice!r}")
+            english = sorted(
+                {str(x) for v in voices for x in (getattr(v, "languages", None) or []) if str(x).startswith("en")}
+            )
+            raise SpeechError(
+                f"no voice named {self.voice!r}; eSpeak NG's English voices: {', '.join(english) or 'none'}"
+            )
         return None
 
     def render(self, text: str, path: Path, attempts: int = 3) -> Path:

@@ -23,7 +23,7 @@ from voiceprep.audio import load_audio
 from voiceprep.evaluate import _matched, _number_values
 from voiceprep.numbers import find_numbers
 from voiceprep.questions import Library
-from voiceprep.speech import VOICES, Speaker, voice
+from voiceprep.speech import VOICES, voice
 from voiceprep.tokens import from_text, from_words
 from voiceprep.transcribe import Transcriber
 
@@ -74,7 +74,7 @@ def main() -> None:
     args = parser.parse_args()
     pack, question = Library.load(None).find(args.question)
     transcriber = Transcriber(args.model).use_terms(pack.vocabulary(question))
-    speaker = Speaker(voice=args.accent) if args.accent else voice(args.voice, seed=0)  # Piper's seeded
+    speaker = voice(args.voice, seed=0, accent=args.accent)  # Piper's seeded
     expected_total = found_total = matched_total = 0
     with tempfile.TemporaryDirectory() as tmp:
         for k, text in enumerate(SENTENCES):

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from voiceprep.audio import load_audio
 from voiceprep.questions import Library
-from voiceprep.speech import VOICES, Speaker, voice
+from voiceprep.speech import VOICES, voice
 from voiceprep.transcribe import Settings, Transcriber
 
 # Each sentence with the question it might answer (whose vocabulary the transcription is told)
@@ -168,7 +168,7 @@ def main() -> None:
     rows: dict[str, list[int]] = {}  # name -> [in vocabulary heard, in vocabulary, outside heard, outside, rewrites]
     with tempfile.TemporaryDirectory() as tmp:
         clips = []
-        speaker = Speaker(voice=args.accent) if args.accent else voice(args.voice, seed=0)  # Piper's seeded
+        speaker = voice(args.voice, seed=0, accent=args.accent)  # Piper's seeded
         for k, (text, _, _) in enumerate(sentences):
             clips.append(Path(tmp) / f"{k}.wav")
             for written, said in SAID_AS.items():

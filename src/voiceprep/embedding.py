@@ -31,7 +31,7 @@ VOCAB = Path(__file__).resolve().parent / "data" / "minilm-vocab.txt"
 # run-on sentence is longer (the rubric cuts those into windows first).
 MAX_PIECES = 128
 DIMENSIONS = 384
-BATCH = 16  # texts embedded at once: the peak memory grows with the batch
+BATCH = 4  # texts embedded at once, of about the same length (``Encoder.encode``); the peak memory grows with it
 RECENT = 2048  # stretches of answers remembered (3 MB): a 30-minute answer has about a thousand
 
 
@@ -65,15 +65,25 @@ class Encoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length row per text, mean-pooled over its word pieces as the model was trained."""
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        if len(texts) > BATCH:
-            # A 30-minute answer has about a thousand stretches; embedded at once, the model's
-            # activations took 900 MB more at the peak.
-            return np.concatenate([self.encode(texts[at : at + BATCH]) for at in range(0, len(texts), BATCH)])
-        encoded = self.tokenizer.encode_batch(list(texts))
+            return out
+        encoded = self.tokenizer.encode_batch(list(texts))  # padded to the longest
         ids = np.array([e.ids for e in encoded], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        lengths = mask.sum(axis=1)
+        # A 30-minute answer has about a thousand stretches; embedded at once, the model's
+        # activations took 900 MB more at the peak. So ``BATCH`` at a time, each of texts of about
+        # the same length, cut to the longest of them: a clause in a batch with a long sentence
+        # cost as much as the sentence.
+        order = np.argsort(lengths, kind="stable")
+        for at in range(0, len(order), BATCH):
+            rows = order[at : at + BATCH]
+            width = int(lengths[rows].max())
+            out[rows] = self._embed(ids[rows, :width], mask[rows, :width])
+        return out
+
+    def _embed(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         with self._lock:
             feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
             hidden = self.session.run(None, feeds)[0]

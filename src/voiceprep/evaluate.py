@@ -663,9 +663,13 @@ def evaluate_rubric(
     transcripts = spoken_transcripts(answers, model, on_answer, vocabularies, settings, speaker) if spoken else None
     started = time.perf_counter()
     if method in ("meaning", "combined"):
-        from .embedding import shared_encoder
-
-        shared_encoder()
+        # The model, and the phrasings of the questions asked and of the rest of their packs:
+        # practice and interview embed these while the candidate speaks (``rubric.prepare``), so
+        # the time per answer is that of judging one, not of the first answer to each question.
+        asked = dict.fromkeys(a.question for a in answers)
+        rubric_mod.prepare(
+            [p for q in asked for p in questions[q].points] + [p for q in asked for p in (others or {}).get(q, ())]
+        )
     load_seconds = time.perf_counter() - started
     scores = score_rubric(answers, questions, method, transcripts=transcripts, others=others)
     read_by = None

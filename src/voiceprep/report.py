@@ -606,7 +606,7 @@ def format_rubric_evaluation(e: RubricEvaluation) -> str:
         f"({e.overall.correct} of {e.overall.expected} points found, "
         f"{e.overall.made - e.overall.correct} given wrongly)",
         f"  time     {1000 * e.seconds_per_answer:.0f} ms per answer, "
-        f"after {e.load_seconds:.2f} s loading the sentence model",
+        f"after {e.load_seconds:.2f} s loading the sentence model and embedding the phrasings",
     ]
     wrong = [(a.id, "given", p) for a in e.answers for p in a.false_made]
     wrong += [(a.id, "missed", p) for a in e.answers for p in a.not_made]

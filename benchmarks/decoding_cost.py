@@ -12,11 +12,16 @@ voiceprep is told the vocabulary of ``--question`` (default: the one the answer 
 `voiceprep practice` is.
 
 ``--cores K`` pins the process to K cores first. Run it on an idle machine, or say what else ran.
+
+``--profile`` also times each stage inside faster-whisper (encoder, beam search, word alignment,
+VAD), with voiceprep's two passes run one after the other so that the stages do not overlap:
+where the time goes, not how long it takes.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import os
 import platform
 import sys
@@ -51,6 +56,40 @@ def measure(transcriber: Transcriber, audio, script: str, repeat: int) -> tuple[
     return best
 
 
+STAGES = (
+    ("WhisperModel", "encode", "encoder"),
+    ("WhisperModel", "generate_with_fallback", "beam search"),
+    ("WhisperModel", "add_word_timestamps", "alignment"),
+    (None, "get_speech_timestamps", "VAD"),
+)
+
+
+def time_stages() -> collections.Counter[str]:
+    """Wrap faster-whisper's stages so that each adds its wall time (and a call) to the counter returned.
+
+    Installed before any model loads: voiceprep's shared encoder and VAD wrap these in turn.
+    """
+    import faster_whisper.transcribe as fw
+
+    spent: collections.Counter[str] = collections.Counter()
+
+    def timed(call, label):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                spent[label] += time.perf_counter() - started
+                spent[f"{label} calls"] += 1
+
+        return wrapper
+
+    for owner, name, label in STAGES:
+        holder = fw.WhisperModel if owner else fw
+        setattr(holder, name, timed(getattr(holder, name), label))
+    return spent
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=180.0)
@@ -60,7 +99,9 @@ def main() -> None:
     parser.add_argument(
         "--question", default="prototype-to-production", help="whose vocabulary voiceprep is told, as practice is"
     )
+    parser.add_argument("--profile", action="store_true", help="time each stage; the two passes one after the other")
     args = parser.parse_args()
+    spent = time_stages() if args.profile else None
     if args.cores:
         pin_to(args.cores)
     cores = len(os.sched_getaffinity(0))
@@ -70,13 +111,22 @@ def main() -> None:
     print(f"answer: {len(audio) / 16000:.1f} s of eSpeak NG speech; {cores} of {os.cpu_count()} cores", flush=True)
     rows = {}
     pack, question = Library.load(None).find(args.question)
-    for name, settings in (("faster-whisper", Settings.whisper_defaults()), ("voiceprep", Settings())):
+    ours = Settings(parallel_passes=False) if args.profile else Settings()
+    for name, settings in (("faster-whisper", Settings.whisper_defaults()), ("voiceprep", ours)):
         transcriber = Transcriber(args.model, settings)
         if name == "voiceprep":
             transcriber.use_terms(pack.vocabulary(question))
+        if spent is not None:
+            spent.clear()
         rows[name] = measure(transcriber, audio, script, args.repeat)
         wall, cpu, encodes, wer = rows[name]
         print(f"{name}: {wall:.2f} s wall, {cpu:.2f} s CPU, {encodes} encoder runs, {100 * wer:.1f}% WER", flush=True)
+        if spent is not None:
+            stages = ", ".join(
+                f"{label} {spent[label] / args.repeat:.2f} s ({spent[label + ' calls'] // args.repeat})"
+                for _, _, label in STAGES
+            )
+            print(f"  per run: {stages}", flush=True)
     print(f"machine: {platform.machine()}, Python {platform.python_version()}, model {args.model}")
     (fw_wall, fw_cpu, _, _), (vp_wall, vp_cpu, _, _) = rows["faster-whisper"], rows["voiceprep"]
     print(f"wall_ratio={vp_wall / fw_wall:.2f} cpu_ratio={vp_cpu / fw_cpu:.2f} cores={cores}")

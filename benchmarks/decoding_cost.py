@@ -56,6 +56,7 @@ def measure(transcriber: Transcriber, audio, script: str, repeat: int) -> tuple[
     return best
 
 
+# (what holds it in faster_whisper.transcribe: a class, or None for the module; its name; the label printed)
 STAGES = (
     ("WhisperModel", "encode", "encoder"),
     ("WhisperModel", "generate_with_fallback", "beam search"),
@@ -85,7 +86,7 @@ def time_stages() -> collections.Counter[str]:
         return wrapper
 
     for owner, name, label in STAGES:
-        holder = fw.WhisperModel if owner else fw
+        holder = getattr(fw, owner) if owner else fw
         setattr(holder, name, timed(getattr(holder, name), label))
     return spent
 

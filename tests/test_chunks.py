@@ -3,7 +3,7 @@
 import itertools
 
 from voiceprep.schema import Word
-from voiceprep.transcribe import chunk_spans, merge_filled_pauses, unheard_speech, unheard_stretches
+from voiceprep.transcribe import chunk_spans, merge_filled_pauses, sure_of, unheard_speech, unheard_stretches
 
 SR = 16000
 
@@ -137,3 +137,16 @@ def test_filled_pauses_of_the_plain_pass_stay_when_a_term_is_taken() -> None:
     plain = words_from("um we added a cash")
     out = take_terms(plain, words_from("we added a cache"), ("cache",))
     assert [w.text for w in out] == ["um", "we", "added", "a", "cache"]
+
+
+def test_a_decoding_is_sure_of_its_words_when_their_mean_probability_reaches_the_threshold() -> None:
+    words = [
+        Word(text="We", start=0.0, end=0.2, probability=0.9),
+        Word(text="um,", start=0.2, end=0.5, probability=0.01),  # a filled pause does not count
+        Word(text="shipped", start=0.5, end=0.9, probability=0.8),
+    ]
+    assert sure_of(words, 0.85)
+    assert not sure_of(words, 0.86)
+    assert sure_of(words, 0.0)
+    assert not sure_of([], 0.0)  # no words: nothing to be sure of
+    assert not sure_of(words[1:2], 0.0)  # only a hesitation

@@ -233,16 +233,45 @@ def test_on_two_cores_the_two_passes_share_one_model_and_hear_the_same_words() -
     from voiceprep.audio import load_audio
     from voiceprep.transcribe import Settings, Transcriber
 
-    shared = Transcriber()
+    both = Settings(plain_below=2.0)  # every chunk both passes, side by side
+    shared = Transcriber(settings=both)
     if shared.info.cpu_threads != 1 or os.cpu_count() == 1:
         pytest.skip("the plain pass decodes on more than one thread here: two models, as before")
     assert shared._prompted_model is shared._models[1]
     # faster-whisper's sampling retry keeps a model of its own for the prompted pass
-    sampling = Transcriber(settings=Settings(sampling_fallback=True))
+    sampling = Transcriber(settings=Settings(sampling_fallback=True, plain_below=2.0))
     assert sampling._prompted_model is not None and sampling._prompted_model is not sampling._models[1]
-    apart = Transcriber()
+    apart = Transcriber(settings=both)
     apart._prompted_model = apart._load_model(1)  # as before: a model of its own
     audio = load_audio(Path(__file__).parent / "data" / "real-speech-ami" / "ami-en2002b-bc-1416_agent.flac")
     words = shared.transcribe(audio).words
     assert [w.text for w in words] == [w.text for w in apart.transcribe(audio).words]
     assert any(w.text.strip(",.").lower() == "um" for w in words)  # the prompted pass was heard
+
+
+def test_the_plain_pass_decodes_only_where_the_prompted_pass_is_unsure_of_its_words() -> None:
+    """A meeting clip the prompted pass hears surely (mean word probability about 0.93 here) is
+    its words alone; one it is unsure of (about 0.63) is decoded plainly too, as before the gate."""
+    from pathlib import Path
+
+    from voiceprep.audio import load_audio
+    from voiceprep.transcribe import PLAIN_BELOW, Settings, Transcriber, sure_of
+
+    data = Path(__file__).parent / "data" / "real-speech-ami"
+    sure, unsure = (
+        load_audio(data / name) for name in ("ami-en2002b-bc-0859_agent.flac", "ami-en2002b-take-1069_agent.flac")
+    )
+    gated = Transcriber()
+    prompted_only = Transcriber(settings=Settings(plain_below=0.0))
+    both = Transcriber(settings=Settings(plain_below=2.0))
+    assert gated.info.plain_below == PLAIN_BELOW and both.info.plain_below == 2.0
+
+    heard = gated.transcribe(sure).words
+    assert gated.plain_skipped == 1
+    assert sure_of(heard, PLAIN_BELOW)
+    assert [w.text for w in heard] == [w.text for w in prompted_only.transcribe(sure).words]
+
+    heard = gated.transcribe(unsure).words
+    assert gated.plain_skipped == 1  # this one was decoded plainly as well
+    assert not sure_of(prompted_only.transcribe(unsure).words, PLAIN_BELOW)
+    assert [w.text for w in heard] == [w.text for w in both.transcribe(unsure).words]

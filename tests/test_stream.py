@@ -115,13 +115,13 @@ def test_the_silence_before_the_key_is_pressed_costs_no_second_filler_pass(
     # filled pause found, is not heard again by a filler pass the candidate would wait for (the
     # sentence is shorter than a filler window, so the window was still open when the key came).
     heard: list[tuple[float, float]] = []
-    soon = Transcriber.prompted_pass_soon
+    prompted = Transcriber._prompted_decode
 
-    def spy(self: Transcriber, audio: np.ndarray, offset_s: float = 0.0, speech_end_s: float | None = None):
+    def spy(self: Transcriber, audio: np.ndarray, offset_s: float, speech_end_s: float | None, model=None):
         heard.append((offset_s, offset_s + len(audio) / 16000))
-        return soon(self, audio, offset_s, speech_end_s)
+        return prompted(self, audio, offset_s, speech_end_s, model)
 
-    monkeypatch.setattr(Transcriber, "prompted_pass_soon", spy)
+    monkeypatch.setattr(Transcriber, "_prompted_decode", spy)
     said = "At my last company I owned the fraud model for card payments."
     sentence = to_int16(load_audio(Speaker().render(said, tmp_path / "s.wav")))
     assert len(sentence) < 6 * 16000  # under a filler window

@@ -528,9 +528,13 @@ def format_decoding(settings: dict[str, object]) -> str:
     if not settings.get("chunked", True):
         passes = "faster-whisper's own windowing"
     elif settings.get("filler_pass"):
-        passes = "plain + prompted pass"
+        below = settings.get("plain_below")
+        if isinstance(below, (int, float)) and below <= 1.0:
+            passes = f"prompted pass, plain pass too where its words' mean probability < {below:g}"
+        else:
+            passes = "plain + prompted pass"
         if settings.get("filler_beam_size") not in (None, settings.get("beam_size")):
-            passes += f" (beam {settings['filler_beam_size']})"
+            passes += f" (prompted beam {settings['filler_beam_size']})"
     else:
         passes = "one prompted pass" if prompt else "one plain pass"
     parts = [f"beam {settings.get('beam_size')}", passes]

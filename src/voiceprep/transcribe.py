@@ -323,6 +323,13 @@ def decoding_threads(cores: int, others: float, most: int = 4) -> int:
     return max(1, min(most, int(cores - 1 - others + 0.5)))
 
 
+# Measured on the dev clips (`voiceprep eval MANIFEST --plain-below P`, README "Speed"): where
+# the prompted pass's words have a mean probability under about 0.8 the plain pass's are better
+# (the MFA speaker's creaky, cut-off and laughing clips); above it the prompted pass's are as good
+# or better (the meeting and the read speech). The plain pass then runs on 4 of the 15 meeting clips.
+PLAIN_BELOW = 0.85
+
+
 @dataclass
 class Settings:
     beam_size: int = 5
@@ -357,6 +364,11 @@ class Settings:
     # fall back); ``sampling_fallback`` keeps that retry, seeded with ``seed`` (None: unseeded).
     sampling_fallback: bool = False
     seed: int | None = 0
+    # The prompted pass decodes each chunk first. Where it is sure of its words (their mean
+    # probability is at least this), they are the chunk's words; below it the plain pass decodes
+    # the chunk as well and its words are kept, with the prompted pass's filled pauses. Above 1:
+    # both passes always (the plain pass's words); 0: the prompted pass alone.
+    plain_below: float = PLAIN_BELOW
 
     @classmethod
     def whisper_defaults(cls) -> Settings:
@@ -483,6 +495,7 @@ class Transcriber:
         one_model = beside and threads == 1 and not self.settings.sampling_fallback
         self._models: dict[int, Any] = {threads: self._load_model(threads, workers=2 if one_model else 1)}
         self.threads_used: set[int] = set()
+        self.plain_skipped = 0  # chunks whose prompted pass was sure enough to need no plain pass
         self._prompted_model: Any | None = None
         self._beside: ThreadPoolExecutor | None = None
         if beside:
@@ -503,6 +516,7 @@ class Transcriber:
             initial_prompt=self.settings.initial_prompt,
             chunked=self.settings.chunked,
             filler_pass=self.settings.filler_pass,
+            plain_below=self.settings.plain_below if self.settings.filler_pass else None,
             parallel_passes=self._prompted_model is not None,
             hotwords=self.settings.hotwords,
             terms=list(self.settings.terms),
@@ -610,6 +624,21 @@ class Transcriber:
             )
         else:
             plain_prompt = context if s.condition_on_previous_text else None
+            if fillers and s.plain_below <= 1.0:
+                # The prompted pass first, then the plain one only where its words are unsure.
+                heard, heard_dropped = self._prompted_decode(audio, offset_s, speech_end_s)
+                if sure_of(heard, s.plain_below):
+                    self.plain_skipped += 1
+                    return heard, heard_dropped
+                words, dropped = self._decode(
+                    audio,
+                    offset_s,
+                    plain_prompt,
+                    s.condition_on_previous_text,
+                    speech_end_s=speech_end_s,
+                    hotwords=s.hotwords,
+                )
+                return merge_filled_pauses(take_terms(words, heard, s.terms), heard), dropped
             prompted = self.prompted_pass_soon(audio, offset_s, speech_end_s) if fillers else None
             words, dropped = self._decode(
                 audio,
@@ -632,20 +661,31 @@ class Transcriber:
         """
         return self.prompted_pass_soon(audio, offset_s, speech_end_s).result()
 
-    def prompted_pass_soon(
-        self, audio: FloatArray, offset_s: float = 0.0, speech_end_s: float | None = None
-    ) -> Future[list[Word]]:
-        """``prompted_pass`` started beside the caller's own decoding where a core is there for it."""
+    def _prompted_decode(
+        self, audio: FloatArray, offset_s: float, speech_end_s: float | None, model: Any = None
+    ) -> tuple[list[Word], list[str]]:
+        """A decoding prompted with hesitations and the question's vocabulary: its words and the
+        segments dropped. ``model``: a worker of its own (default: the main model, as it is now)."""
+        return self._decode(
+            audio, offset_s, self._filler_prompt(), False, model, self.settings.filler_beam_size, speech_end_s
+        )
+
+    def _filler_prompt(self) -> str:
         prompt = self.settings.initial_prompt or FILLER_PROMPT
         if self.settings.terms:
             # After the hesitations, not before: Whisper copies the style of what it was
             # prompted with last, and terms first made it invent more "um"s (README, "Technical terms").
             prompt = f"{prompt} {', '.join(self.settings.terms)}."
-        beam = self.settings.filler_beam_size
+        return prompt
+
+    def prompted_pass_soon(
+        self, audio: FloatArray, offset_s: float = 0.0, speech_end_s: float | None = None
+    ) -> Future[list[Word]]:
+        """``prompted_pass`` started beside the caller's own decoding where a core is there for it."""
         model = self._prompted_model
 
         def decode() -> list[Word]:
-            return self._decode(audio, offset_s, prompt, False, model, beam, speech_end_s)[0]
+            return self._prompted_decode(audio, offset_s, speech_end_s, model)[0]
 
         return done_future(decode()) if self._beside is None else self._beside.submit(decode)
 
@@ -858,6 +898,13 @@ def join_pieces(pieces: list[tuple[str, float, float, float]]) -> list[Word]:
             Word(text=text.strip(), start=round(start, 3), end=round(end, 3), probability=round(probability, 3))
         )
     return words
+
+
+def sure_of(words: list[Word], threshold: float) -> bool:
+    """Whether a decoding is sure of its words: their mean probability, filled pauses left out, is
+    at least ``threshold``. A decoding of no words is sure of nothing."""
+    said = [w.probability for w in words if not is_filled_pause(w)]
+    return bool(said) and sum(said) / len(said) >= threshold
 
 
 def is_filled_pause(word: Word) -> bool:

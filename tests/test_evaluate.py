@@ -75,6 +75,9 @@ def test_eval_command_on_real_clips(tmp_path: Path) -> None:
     assert by_clip["pocketsphinx/005.wav"]["numbers_matched"] == 3  # eight, four, seven of cards
     assert data["numbers"]["recall"] == 1.0
     assert 0 < data["rtf"] < 1 and data["model"] == "tiny.en"
+    # every clip decoded by the prompted pass first; the plain pass too where it was unsure
+    # (mfa_youknow: a mean word probability near 0.63 here)
+    assert data["prompted_first"] >= len(clips) and 0 < data["plain_too"] <= data["prompted_first"]
 
 
 def test_eval_text_command_and_analyze_text(tmp_path: Path) -> None:

@@ -101,6 +101,9 @@ class AudioEvaluation(Scores):
     speakers: list[SpeakerScores]  # figures per speaker, in the manifest's order
     rtf: float
     peak_rss_mb: float
+    # chunks decoded by the prompted pass first, and how many of them the plain pass decoded too
+    prompted_first: int = 0
+    plain_too: int = 0
 
 
 class TextScore(BaseModel):
@@ -367,6 +370,8 @@ def evaluate_audio(
         **score_clips(clips).model_dump(),
         rtf=round(sum(c.transcribe_s for c in clips) / max(1e-9, sum(c.duration_s for c in clips)), 4),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        prompted_first=transcriber.prompted_first,
+        plain_too=transcriber.prompted_first - transcriber.plain_skipped,
     )
 
 

@@ -560,6 +560,11 @@ def format_audio_totals(e: AudioEvaluation) -> str:
         f"  numbers          {_rates(e.numbers)}   ({e.numbers_ref} in the references)",
         f"  real-time factor {e.rtf:.3f}   peak memory {e.peak_rss_mb:.0f} MB",
     ]
+    if e.prompted_first:
+        lines.append(
+            f"  plain pass       also on {e.plain_too} of {e.prompted_first} chunks"
+            " (where the prompted pass was unsure of its words)"
+        )
     if len(e.speakers) > 1 or (e.speakers and e.speakers[0].speaker):
         lines += ["", "Per speaker", format_speaker_table(e.speakers)]
     return "\n".join(lines)

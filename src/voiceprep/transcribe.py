@@ -495,7 +495,9 @@ class Transcriber:
         one_model = beside and threads == 1 and not self.settings.sampling_fallback
         self._models: dict[int, Any] = {threads: self._load_model(threads, workers=2 if one_model else 1)}
         self.threads_used: set[int] = set()
-        self.plain_skipped = 0  # chunks whose prompted pass was sure enough to need no plain pass
+        # chunks the prompted pass decoded first, and those of them it was sure enough of to need no plain pass
+        self.prompted_first = 0
+        self.plain_skipped = 0
         self._prompted_model: Any | None = None
         self._beside: ThreadPoolExecutor | None = None
         if beside:
@@ -627,6 +629,7 @@ class Transcriber:
             if fillers and s.plain_below <= 1.0:
                 # The prompted pass first, then the plain one only where its words are unsure.
                 heard, heard_dropped = self._prompted_decode(audio, offset_s, speech_end_s)
+                self.prompted_first += 1
                 if sure_of(heard, s.plain_below):
                     self.plain_skipped += 1
                     return heard, heard_dropped

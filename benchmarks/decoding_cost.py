@@ -7,9 +7,11 @@ content WER against the script eSpeak spoke. The last line is the ratio of the t
 decoding budget (at most 1.5x) is about:
 
     python benchmarks/decoding_cost.py [--seconds 180] [--model tiny.en] [--repeat 2] [--cores K] [--question ID]
+        [--plain-below P] [--profile]
 
 voiceprep is told the vocabulary of ``--question`` (default: the one the answer is about), as
-`voiceprep practice` is.
+`voiceprep practice` is. ``--plain-below 2`` decodes every chunk with both passes side by side, as
+voiceprep did before the plain pass waited for the prompted one to be unsure.
 
 ``--cores K`` pins the process to K cores first. Run it on an idle machine, or say what else ran.
 
@@ -37,7 +39,7 @@ from voiceprep.audio import to_float
 from voiceprep.evaluate import _canonical
 from voiceprep.questions import Library
 from voiceprep.tokens import from_text
-from voiceprep.transcribe import Settings, Transcriber
+from voiceprep.transcribe import PLAIN_BELOW, Settings, Transcriber
 
 
 def measure(transcriber: Transcriber, audio, script: str, repeat: int) -> tuple[float, float, int, float]:
@@ -101,6 +103,13 @@ def main() -> None:
         "--question", default="prototype-to-production", help="whose vocabulary voiceprep is told, as practice is"
     )
     parser.add_argument("--profile", action="store_true", help="time each stage; the two passes one after the other")
+    parser.add_argument(
+        "--plain-below",
+        type=float,
+        default=PLAIN_BELOW,
+        metavar="P",
+        help="decode a chunk plainly too where the prompted words' mean probability is under P (2: always, as before)",
+    )
     args = parser.parse_args()
     spent = time_stages() if args.profile else None
     if args.cores:
@@ -112,7 +121,7 @@ def main() -> None:
     print(f"answer: {len(audio) / 16000:.1f} s of eSpeak NG speech; {cores} of {os.cpu_count()} cores", flush=True)
     rows = {}
     pack, question = Library.load(None).find(args.question)
-    ours = Settings(parallel_passes=False) if args.profile else Settings()
+    ours = Settings(parallel_passes=not args.profile, plain_below=args.plain_below)
     for name, settings in (("faster-whisper", Settings.whisper_defaults()), ("voiceprep", ours)):
         transcriber = Transcriber(args.model, settings)
         if name == "voiceprep":
@@ -122,6 +131,13 @@ def main() -> None:
         rows[name] = measure(transcriber, audio, script, args.repeat)
         wall, cpu, encodes, wer = rows[name]
         print(f"{name}: {wall:.2f} s wall, {cpu:.2f} s CPU, {encodes} encoder runs, {100 * wer:.1f}% WER", flush=True)
+        if transcriber.prompted_first:
+            runs = args.repeat
+            print(
+                f"  plain pass on {(transcriber.prompted_first - transcriber.plain_skipped) // runs} of "
+                f"{transcriber.prompted_first // runs} chunks (the prompted pass unsure of its words)",
+                flush=True,
+            )
         if spent is not None:
             stages = ", ".join(
                 f"{label} {spent[label] / args.repeat:.2f} s ({spent[label + ' calls'] // args.repeat})"

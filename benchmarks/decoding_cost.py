@@ -134,8 +134,9 @@ def main() -> None:
         if transcriber.prompted_first:
             runs = args.repeat
             print(
-                f"  plain pass on {(transcriber.prompted_first - transcriber.plain_skipped) // runs} of "
-                f"{transcriber.prompted_first // runs} chunks (the prompted pass unsure of its words)",
+                f"  plain pass's words kept on {(transcriber.prompted_first - transcriber.plain_skipped) // runs} of "
+                f"{transcriber.prompted_first // runs} chunks (the prompted pass unsure of its own); decoded beside "
+                f"the prompted pass, cores being free, on {transcriber.plain_beside // runs}",
                 flush=True,
             )
         if spent is not None:

@@ -104,6 +104,7 @@ class AudioEvaluation(Scores):
     # chunks decoded by the prompted pass first, and how many of them the plain pass decoded too
     prompted_first: int = 0
     plain_too: int = 0
+    plain_beside: int = 0  # chunks decoded plainly beside the prompted pass anyway, cores being free
 
 
 class TextScore(BaseModel):
@@ -372,6 +373,7 @@ def evaluate_audio(
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         prompted_first=transcriber.prompted_first,
         plain_too=transcriber.prompted_first - transcriber.plain_skipped,
+        plain_beside=transcriber.plain_beside,
     )
 
 

@@ -498,6 +498,7 @@ class Transcriber:
         # chunks the prompted pass decoded first, and those of them it was sure enough of to need no plain pass
         self.prompted_first = 0
         self.plain_skipped = 0
+        self.plain_beside = 0  # of them, decoded plainly beside the prompted pass anyway, cores being free
         self._prompted_model: Any | None = None
         self._beside: ThreadPoolExecutor | None = None
         if beside:
@@ -627,21 +628,7 @@ class Transcriber:
         else:
             plain_prompt = context if s.condition_on_previous_text else None
             if fillers and s.plain_below <= 1.0:
-                # The prompted pass first, then the plain one only where its words are unsure.
-                heard, heard_dropped = self._prompted_decode(audio, offset_s, speech_end_s)
-                self.prompted_first += 1
-                if sure_of(heard, s.plain_below):
-                    self.plain_skipped += 1
-                    return heard, heard_dropped
-                words, dropped = self._decode(
-                    audio,
-                    offset_s,
-                    plain_prompt,
-                    s.condition_on_previous_text,
-                    speech_end_s=speech_end_s,
-                    hotwords=s.hotwords,
-                )
-                return merge_filled_pauses(take_terms(words, heard, s.terms), heard), dropped
+                return self._gated(audio, offset_s, plain_prompt, speech_end_s)
             prompted = self.prompted_pass_soon(audio, offset_s, speech_end_s) if fillers else None
             words, dropped = self._decode(
                 audio,
@@ -655,6 +642,45 @@ class Transcriber:
                 heard = prompted.result()
                 return merge_filled_pauses(take_terms(words, heard, s.terms), heard), dropped
         return (words if fillers else [w for w in words if not is_filled_pause(w)]), dropped
+
+    def _gated(
+        self, audio: FloatArray, offset_s: float, plain_prompt: str | None, speech_end_s: float | None
+    ) -> tuple[list[Word], list[str]]:
+        """The prompted pass's words where it is sure of them; elsewhere the plain pass's, with its filled pauses.
+
+        While no other process wants a core, the plain pass decodes beside the prompted one
+        anyway, on the second worker: the chunk then takes the time of one decoding, on a core
+        that would idle. Otherwise it waits for the prompted pass to be unsure, and most chunks
+        cost one decoding. The words are the same either way.
+        """
+        s = self.settings
+
+        def plain() -> tuple[list[Word], list[str]]:
+            return self._decode(
+                audio,
+                offset_s,
+                plain_prompt,
+                s.condition_on_previous_text,
+                speech_end_s=speech_end_s,
+                hotwords=s.hotwords,
+            )
+
+        self.prompted_first += 1
+        if self._beside is not None and self._cores_free():
+            self.plain_beside += 1
+            pending = self._beside.submit(self._prompted_decode, audio, offset_s, speech_end_s, self._prompted_model)
+            words, dropped = plain()
+            heard, heard_dropped = pending.result()
+            if sure_of(heard, s.plain_below):
+                self.plain_skipped += 1
+                return heard, heard_dropped
+            return merge_filled_pauses(take_terms(words, heard, s.terms), heard), dropped
+        heard, heard_dropped = self._prompted_decode(audio, offset_s, speech_end_s)
+        if sure_of(heard, s.plain_below):
+            self.plain_skipped += 1
+            return heard, heard_dropped
+        words, dropped = plain()
+        return merge_filled_pauses(take_terms(words, heard, s.terms), heard), dropped
 
     def prompted_pass(self, audio: FloatArray, offset_s: float = 0.0, speech_end_s: float | None = None) -> list[Word]:
         """Every word of a decoding prompted with hesitations (at most one 30 s window).

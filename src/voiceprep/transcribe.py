@@ -323,10 +323,11 @@ def decoding_threads(cores: int, others: float, most: int = 4) -> int:
     return max(1, min(most, int(cores - 1 - others + 0.5)))
 
 
-# Measured on the dev clips (`voiceprep eval MANIFEST --plain-below P`, README "Speed"): where
-# the prompted pass's words have a mean probability under about 0.8 the plain pass's are better
-# (the MFA speaker's creaky, cut-off and laughing clips); above it the prompted pass's are as good
-# or better (the meeting and the read speech). The plain pass then runs on 4 of the 15 meeting clips.
+# Measured on the dev clips (`voiceprep eval MANIFEST --plain-below P`; README, "Which pass writes
+# the words"): where the prompted pass's words have a mean probability under about 0.8, the plain
+# pass's are better (the MFA speaker's creaky, cut-off and laughing clips); above 0.85 the prompted
+# pass's are as good or better (the meeting and the read speech). The plain pass's words are then
+# kept on 4 of the 15 meeting clips.
 PLAIN_BELOW = 0.85
 
 
@@ -666,20 +667,18 @@ class Transcriber:
             )
 
         self.prompted_first += 1
+        decoded: tuple[list[Word], list[str]] | None = None
         if self._beside is not None and self._cores_free():
             self.plain_beside += 1
             pending = self._beside.submit(self._prompted_decode, audio, offset_s, speech_end_s, self._prompted_model)
-            words, dropped = plain()
+            decoded = plain()
             heard, heard_dropped = pending.result()
-            if sure_of(heard, s.plain_below):
-                self.plain_skipped += 1
-                return heard, heard_dropped
-            return merge_filled_pauses(take_terms(words, heard, s.terms), heard), dropped
-        heard, heard_dropped = self._prompted_decode(audio, offset_s, speech_end_s)
+        else:
+            heard, heard_dropped = self._prompted_decode(audio, offset_s, speech_end_s)
         if sure_of(heard, s.plain_below):
             self.plain_skipped += 1
             return heard, heard_dropped
-        words, dropped = plain()
+        words, dropped = decoded or plain()
         return merge_filled_pauses(take_terms(words, heard, s.terms), heard), dropped
 
     def prompted_pass(self, audio: FloatArray, offset_s: float = 0.0, speech_end_s: float | None = None) -> list[Word]:

@@ -631,18 +631,20 @@ class Transcriber:
             if fillers and s.plain_below <= 1.0:
                 return self._gated(audio, offset_s, plain_prompt, speech_end_s)
             prompted = self.prompted_pass_soon(audio, offset_s, speech_end_s) if fillers else None
-            words, dropped = self._decode(
-                audio,
-                offset_s,
-                plain_prompt,
-                s.condition_on_previous_text,
-                speech_end_s=speech_end_s,
-                hotwords=s.hotwords,
-            )
+            words, dropped = self._plain_decode(audio, offset_s, plain_prompt, speech_end_s)
             if prompted is not None:
                 heard = prompted.result()
                 return merge_filled_pauses(take_terms(words, heard, s.terms), heard), dropped
         return (words if fillers else [w for w in words if not is_filled_pause(w)]), dropped
+
+    def _plain_decode(
+        self, audio: FloatArray, offset_s: float, prompt: str | None, speech_end_s: float | None
+    ) -> tuple[list[Word], list[str]]:
+        """The plain pass: prompted only with what was said before (``prompt``), for the words."""
+        s = self.settings
+        return self._decode(
+            audio, offset_s, prompt, s.condition_on_previous_text, speech_end_s=speech_end_s, hotwords=s.hotwords
+        )
 
     def _gated(
         self, audio: FloatArray, offset_s: float, plain_prompt: str | None, speech_end_s: float | None
@@ -657,14 +659,7 @@ class Transcriber:
         s = self.settings
 
         def plain() -> tuple[list[Word], list[str]]:
-            return self._decode(
-                audio,
-                offset_s,
-                plain_prompt,
-                s.condition_on_previous_text,
-                speech_end_s=speech_end_s,
-                hotwords=s.hotwords,
-            )
+            return self._plain_decode(audio, offset_s, plain_prompt, speech_end_s)
 
         self.prompted_first += 1
         decoded: tuple[list[Word], list[str]] | None = None

@@ -135,8 +135,8 @@ def main() -> None:
             runs = args.repeat
             print(
                 f"  plain pass's words kept on {(transcriber.prompted_first - transcriber.plain_skipped) // runs} of "
-                f"{transcriber.prompted_first // runs} chunks (the prompted pass unsure of its own); decoded beside "
-                f"the prompted pass, cores being free, on {transcriber.plain_beside // runs}",
+                f"{transcriber.prompted_first // runs} chunks (the prompted pass unsure of its own); decoded on "
+                f"{transcriber.plain_decoded // runs} (also beside the prompted pass while cores were free)",
                 flush=True,
             )
         if spent is not None:

@@ -77,7 +77,8 @@ def test_eval_command_on_real_clips(tmp_path: Path) -> None:
     assert 0 < data["rtf"] < 1 and data["model"] == "tiny.en"
     # every clip decoded by the prompted pass first; the plain pass too where it was unsure
     # (mfa_youknow: a mean word probability near 0.63 here)
-    assert data["prompted_first"] >= len(clips) and 0 < data["plain_too"] <= data["prompted_first"]
+    assert data["prompted_first"] >= len(clips) and 0 < data["plain_too"] <= data["plain_decoded"]
+    assert data["plain_decoded"] <= data["prompted_first"]
 
 
 def test_eval_text_command_and_analyze_text(tmp_path: Path) -> None:

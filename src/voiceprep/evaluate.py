@@ -101,10 +101,11 @@ class AudioEvaluation(Scores):
     speakers: list[SpeakerScores]  # figures per speaker, in the manifest's order
     rtf: float
     peak_rss_mb: float
-    # chunks decoded by the prompted pass first, and how many of them the plain pass decoded too
+    # chunks decoded by the prompted pass first; of them, those whose plain pass's words were kept
+    # (the prompted pass unsure of its own), and those the plain pass decoded at all
     prompted_first: int = 0
     plain_too: int = 0
-    plain_beside: int = 0  # chunks decoded plainly beside the prompted pass anyway, cores being free
+    plain_decoded: int = 0
 
 
 class TextScore(BaseModel):
@@ -373,7 +374,7 @@ def evaluate_audio(
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         prompted_first=transcriber.prompted_first,
         plain_too=transcriber.prompted_first - transcriber.plain_skipped,
-        plain_beside=transcriber.plain_beside,
+        plain_decoded=transcriber.plain_decoded,
     )
 
 

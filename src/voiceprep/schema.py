@@ -44,8 +44,8 @@ class ModelInfo(Record):
     initial_prompt: str | None = None
     chunked: bool = True
     filler_pass: bool = False
-    # The plain pass decoded only chunks whose prompted words' mean probability was under this;
-    # None: every chunk both passes (transcripts saved before it), or no filler pass.
+    # The plain pass's words kept only where the prompted pass's words had a mean probability
+    # under this; None: the plain pass's words everywhere (transcripts saved before it), or no filler pass.
     plain_below: float | None = None
     parallel_passes: bool = False  # the prompted pass on a model of its own, beside the plain one
     hotwords: str | None = None  # terms the plain pass was biased towards

@@ -499,7 +499,7 @@ class Transcriber:
         # chunks the prompted pass decoded first, and those of them it was sure enough of to need no plain pass
         self.prompted_first = 0
         self.plain_skipped = 0
-        self.plain_beside = 0  # of them, decoded plainly beside the prompted pass anyway, cores being free
+        self.plain_decoded = 0  # of them, decoded plainly too: unsure, or beside it while cores were free
         self._prompted_model: Any | None = None
         self._beside: ThreadPoolExecutor | None = None
         if beside:
@@ -659,12 +659,12 @@ class Transcriber:
         s = self.settings
 
         def plain() -> tuple[list[Word], list[str]]:
+            self.plain_decoded += 1
             return self._plain_decode(audio, offset_s, plain_prompt, speech_end_s)
 
         self.prompted_first += 1
         decoded: tuple[list[Word], list[str]] | None = None
         if self._beside is not None and self._cores_free():
-            self.plain_beside += 1
             pending = self._beside.submit(self._prompted_decode, audio, offset_s, speech_end_s, self._prompted_model)
             decoded = plain()
             heard, heard_dropped = pending.result()

@@ -491,7 +491,7 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
         return 0
     if not path.is_file():
         raise VoiceprepError(f"{path}: no such manifest")
-    load_manifest(path)  # a broken manifest is one line, with no table started above it
+    entries = load_manifest(path)  # a broken manifest is one line, with no table started above it
     if args.limit is not None and args.limit < 1:
         raise UsageError(f"--limit takes a number of clips, 1 or more (not {args.limit})")
     progress = None if args.json else (lambda clip: console.say(format_clip_row(clip)))
@@ -520,7 +520,9 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
     if args.terms:
         settings.terms = tuple(t.strip() for t in args.terms.split(",") if t.strip())
     settings.terms_by_sound = not args.no_terms_by_sound
-    result = evaluate_audio(path, args.model, limit=args.limit, on_clip=progress, settings=settings, live=args.live)
+    result = evaluate_audio(
+        path, args.model, limit=args.limit, on_clip=progress, settings=settings, live=args.live, entries=entries
+    )
     if args.json:
         print(result.model_dump_json(indent=2))
     else:

@@ -319,10 +319,14 @@ def evaluate_audio(
     on_clip: Callable[[ClipScore], None] | None = None,
     settings: Settings | None = None,
     live: bool = False,
+    entries: list[ManifestEntry] | None = None,
 ) -> AudioEvaluation:
     """Score every clip of ``manifest``: as ``voiceprep analyze`` transcribes a file, or with
-    ``live`` as ``voiceprep practice`` transcribes an answer while it is spoken."""
-    entries = load_manifest(manifest)[:limit]
+    ``live`` as ``voiceprep practice`` transcribes an answer while it is spoken.
+
+    ``entries``: the manifest already read (``load_manifest``), so that it is read once.
+    """
+    entries = (load_manifest(manifest) if entries is None else entries)[:limit]
     transcriber = Transcriber(model, settings)
     run: Callable[[Transcriber, FloatArray], Transcript]
     if not transcriber.settings.chunked:

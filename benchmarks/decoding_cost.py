@@ -134,7 +134,7 @@ def main() -> None:
         if transcriber.prompted_first:
             runs = args.repeat
             print(
-                f"  plain pass's words kept on {(transcriber.prompted_first - transcriber.plain_skipped) // runs} of "
+                f"  plain pass's words kept on {transcriber.plain_kept // runs} of "
                 f"{transcriber.prompted_first // runs} chunks (the prompted pass unsure of its own); decoded on "
                 f"{transcriber.plain_decoded // runs} (also beside the prompted pass while cores were free)",
                 flush=True,

@@ -377,7 +377,7 @@ def evaluate_audio(
         rtf=round(sum(c.transcribe_s for c in clips) / max(1e-9, sum(c.duration_s for c in clips)), 4),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         prompted_first=transcriber.prompted_first,
-        plain_too=transcriber.prompted_first - transcriber.plain_skipped,
+        plain_too=transcriber.plain_kept,
         plain_decoded=transcriber.plain_decoded,
     )
 

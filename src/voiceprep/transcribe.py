@@ -530,6 +530,11 @@ class Transcriber:
             faster_whisper_version=faster_whisper_version(),
         )
 
+    @property
+    def plain_kept(self) -> int:
+        """Chunks decoded by the prompted pass first whose plain pass's words were kept (it was unsure)."""
+        return self.prompted_first - self.plain_skipped
+
     def use_terms(self, terms: tuple[str, ...]) -> Transcriber:
         """Transcribe from now on with a question's vocabulary (``Settings.terms``); returns itself."""
         self.settings = replace(self.settings, terms=tuple(terms))

@@ -7,7 +7,7 @@ from helpers import words_from
 from voiceprep import analysis
 from voiceprep.questions import Library
 from voiceprep.report import Style, format_decoding, format_json, format_markdown, format_text, format_transcript
-from voiceprep.transcribe import FILLER_PROMPT, PLAIN_BELOW, Settings
+from voiceprep.transcribe import FILLER_PROMPT, MAX_CHUNK_S, PLAIN_BELOW, Settings
 
 TEXT = "Um, we cut p99 latency from 480ms to 95ms, you know, with two teams."
 
@@ -77,6 +77,8 @@ def test_format_decoding_names_the_settings_that_change_the_figures() -> None:
     gated = format_decoding(asdict(Settings()))
     assert gated.startswith(f"beam 5, prompted pass, plain pass too where its words' mean probability < {PLAIN_BELOW}")
     assert repr(FILLER_PROMPT) in gated and gated.endswith("deterministic retries")
+    assert f"chunks up to {MAX_CHUNK_S:g} s" in gated
+    assert "chunks up to 20 s" in format_decoding(asdict(Settings(max_chunk_s=20.0)))
     two_pass = format_decoding(asdict(Settings(plain_below=2.0)))
     assert two_pass.startswith("beam 5, plain + prompted pass,") and repr(FILLER_PROMPT) in two_pass
     assert (
@@ -85,7 +87,8 @@ def test_format_decoding_names_the_settings_that_change_the_figures() -> None:
     )
     assert "one prompted pass" in format_decoding(asdict(Settings.single_pass()))
     plain = Settings(initial_prompt=None, filler_pass=False, sampling_fallback=True, seed=None)
-    assert format_decoding(asdict(plain)) == "beam 5, one plain pass, sampling retries, unseeded"
+    chunks = f"chunks up to {MAX_CHUNK_S:g} s"
+    assert format_decoding(asdict(plain)) == f"beam 5, one plain pass, {chunks}, sampling retries, unseeded"
     assert format_decoding(asdict(Settings(beam_size=2, filler_beam_size=5, plain_below=2.0))).startswith(
         "beam 2, plain + prompted pass (prompted beam 5)"
     )

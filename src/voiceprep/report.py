@@ -538,6 +538,9 @@ def format_decoding(settings: dict[str, object]) -> str:
     else:
         passes = "one prompted pass" if prompt else "one plain pass"
     parts = [f"beam {settings.get('beam_size')}", passes]
+    chunk = settings.get("max_chunk_s")
+    if settings.get("chunked", True) and isinstance(chunk, (int, float)):
+        parts.append(f"chunks up to {chunk:g} s")
     if prompt:
         parts.append(f"prompt {str(prompt)!r}")
     if settings.get("hotwords"):

@@ -47,6 +47,9 @@ class ModelInfo(Record):
     # The plain pass's words kept only where the prompted pass's words had a mean probability
     # under this; None: the plain pass's words everywhere (transcripts saved before it), or no filler pass.
     plain_below: float | None = None
+    # Long audio cut at pauses into chunks of at most this many seconds; None: not chunked, or
+    # saved before it was recorded (chunks of up to 25 s then).
+    max_chunk_s: float | None = None
     parallel_passes: bool = False  # the prompted pass on a model of its own, beside the plain one
     hotwords: str | None = None  # terms the plain pass was biased towards
     terms: list[str] = []  # the question's vocabulary, given to the prompted pass

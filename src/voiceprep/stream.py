@@ -411,7 +411,7 @@ def transcribe_streaming(
     The chunks are the batch decoder's (``chunk_spans``), so the same audio always gives the
     same words, whatever the thread timing.
     """
-    plan = chunk_spans(speech_spans(audio), len(audio))
+    plan = chunk_spans(speech_spans(audio), len(audio), transcriber.settings.max_chunk_s)
     return _feed(StreamingTranscriber(lambda: transcriber, on_progress=on_progress, plan=plan), audio, block_s)
 
 

@@ -329,6 +329,10 @@ def decoding_threads(cores: int, others: float, most: int = 4) -> int:
 # pass's are as good or better (the meeting and the read speech). The plain pass's words are then
 # kept on 4 of the 15 meeting clips.
 PLAIN_BELOW = 0.85
+# Every chunk is padded to Whisper's 30 s window, so a shorter one pays for encoding audio it
+# does not have. 28 s leaves room at the window's end, where decodings of 29.5 s chunks came
+# apart (benchmarks/chunk_length.py: the dev clips in a row, per speaker).
+MAX_CHUNK_S = 28.0
 
 
 @dataclass
@@ -370,6 +374,8 @@ class Settings:
     # the chunk as well and its words are kept, with the prompted pass's filled pauses. Above 1:
     # both passes always (the plain pass's words); 0: the prompted pass alone.
     plain_below: float = PLAIN_BELOW
+    # Long audio is cut at pauses into chunks of at most this many seconds (``chunk_spans``).
+    max_chunk_s: float = MAX_CHUNK_S
 
     @classmethod
     def whisper_defaults(cls) -> Settings:
@@ -521,6 +527,7 @@ class Transcriber:
             chunked=self.settings.chunked,
             filler_pass=self.settings.filler_pass,
             plain_below=self.settings.plain_below if self.settings.filler_pass else None,
+            max_chunk_s=self.settings.max_chunk_s if self.settings.chunked else None,
             parallel_passes=self._prompted_model is not None,
             hotwords=self.settings.hotwords,
             terms=list(self.settings.terms),
@@ -883,7 +890,7 @@ class Transcriber:
         dropped: list[str] = []
         if self.settings.chunked:
             spans = speech_spans(audio)
-            for start, end in chunk_spans(spans, len(audio)):
+            for start, end in chunk_spans(spans, len(audio), self.settings.max_chunk_s):
                 chunk_words, chunk_dropped = self.transcribe_covering(audio, start, end, spans, context_of(words))
                 words += chunk_words
                 dropped += chunk_dropped
@@ -1037,7 +1044,6 @@ def _into_gap(filler: Word, plain: list[Word], gap: int) -> Word:
     return filler.model_copy(update={"start": round(start, 3), "end": round(start + length, 3)})
 
 
-MAX_CHUNK_S = 25.0
 CHUNK_PAD_S = 0.4
 MAX_RETRIES = 3
 MIN_UNHEARD_S = 1.0

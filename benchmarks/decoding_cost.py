@@ -136,7 +136,7 @@ def main() -> None:
             print(
                 f"  plain pass's words kept on {transcriber.plain_kept // runs} of "
                 f"{transcriber.prompted_first // runs} chunks (the prompted pass unsure of its own); decoded on "
-                f"{transcriber.plain_decoded // runs} (also beside the prompted pass while cores were free)",
+                f"{transcriber.plain_decoded // runs} (also beside the prompted pass, live, while cores were free)",
                 flush=True,
             )
         if spent is not None:

@@ -267,11 +267,21 @@ def test_the_plain_pass_decodes_only_where_the_prompted_pass_is_unsure_of_its_wo
     assert gated.info.plain_below == PLAIN_BELOW and both.info.plain_below == 2.0
 
     heard = gated.transcribe(sure).words
-    assert gated.plain_skipped == 1
+    # a file has nobody waiting on it: no plain pass beside the prompted one, whatever the cores
+    assert (gated.plain_skipped, gated.plain_decoded) == (1, 0)
     assert sure_of(heard, PLAIN_BELOW)
     assert [w.text for w in heard] == [w.text for w in prompted_only.transcribe(sure).words]
 
     heard = gated.transcribe(unsure).words
     assert (gated.prompted_first, gated.plain_skipped) == (2, 1)  # this one was decoded plainly as well
+    assert gated.plain_decoded == 1
     assert not sure_of(prompted_only.transcribe(unsure).words, PLAIN_BELOW)
     assert [w.text for w in heard] == [w.text for w in both.transcribe(unsure).words]
+
+    # live, the candidate waits: while cores are free the plain pass decodes beside the prompted
+    # one on every chunk (where there is a second worker), and the words do not change
+    gated._cores_free = lambda: True  # type: ignore[method-assign]
+    gated.widen()
+    again = gated.transcribe(sure).words
+    assert [w.text for w in again] == [w.text for w in prompted_only.transcribe(sure).words]
+    assert gated.plain_decoded == (2 if gated.info.parallel_passes else 1)

@@ -567,7 +567,7 @@ def format_audio_totals(e: AudioEvaluation) -> str:
         lines.append(
             f"  plain pass       words kept on {e.plain_too} of {e.prompted_first} chunks"
             f" (the prompted pass unsure of its own); decoded on {e.plain_decoded}"
-            " (also beside the prompted pass while cores were free)"
+            " (also beside the prompted pass, live, while cores were free)"
         )
     if len(e.speakers) > 1 or (e.speakers and e.speakers[0].speaker):
         lines += ["", "Per speaker", format_speaker_table(e.speakers)]

@@ -505,7 +505,11 @@ class Transcriber:
         # chunks the prompted pass decoded first, and those of them it was sure enough of to need no plain pass
         self.prompted_first = 0
         self.plain_skipped = 0
-        self.plain_decoded = 0  # of them, decoded plainly too: unsure, or beside it while cores were free
+        self.plain_decoded = 0  # of them, decoded plainly too: unsure, or beside it while someone waited
+        # Set once a live answer is transcribed (``widen``): the candidate waits for its last
+        # chunk, so spare cores are spent on speed. Batch work (``analyze``, ``eval``) has no such
+        # wait and decodes the plain pass only where it is needed.
+        self._someone_waits = False
         self._prompted_model: Any | None = None
         self._beside: ThreadPoolExecutor | None = None
         if beside:
@@ -582,12 +586,16 @@ class Transcriber:
     def widen(self) -> None:
         """Encode on every core while no other process wants one (live transcription: the wait after the key).
 
+        From now on the plain pass of an unsure chunk is also decoded beside the prompted one
+        while cores are free (``_gated``): the candidate is waiting.
+
         Each chunk's plain and prompted pass wait for one encoder run; on one thread it took
         0.64-0.90 s for a 30 s window on a 2-core AVX2 machine, on two 0.40-0.46 s, with the
         same output to the last bit, so the words do not depend on the load. It costs another
         copy of the model in memory (kept out of ``analyze``, whose long files have a memory
         budget), loaded here once, the first time it is asked while the machine is idle.
         """
+        self._someone_waits = True
         with self._widening:
             if self.encoder.widened or self.settings.cpu_threads or self._load.cores < 2:
                 return
@@ -663,10 +671,11 @@ class Transcriber:
     ) -> tuple[list[Word], list[str]]:
         """The prompted pass's words where it is sure of them; elsewhere the plain pass's, with its filled pauses.
 
-        While no other process wants a core, the plain pass decodes beside the prompted one
-        anyway, on the second worker: the chunk then takes the time of one decoding, on a core
-        that would idle. Otherwise it waits for the prompted pass to be unsure, and most chunks
-        cost one decoding. The words are the same either way.
+        Live (``widen``), while no other process wants a core, the plain pass decodes beside the
+        prompted one anyway, on the second worker: the chunk then takes the time of one decoding,
+        on a core that would idle, and the candidate waits less. Otherwise (a busy machine, one
+        core, or a file with nobody waiting) it waits for the prompted pass to be unsure, and most
+        chunks cost one decoding. The words are the same either way.
         """
         s = self.settings
 
@@ -676,7 +685,7 @@ class Transcriber:
 
         self.prompted_first += 1
         decoded: tuple[list[Word], list[str]] | None = None
-        if self._beside is not None and self._cores_free():
+        if self._someone_waits and self._beside is not None and self._cores_free():
             pending = self._beside.submit(self._prompted_decode, audio, offset_s, speech_end_s, self._prompted_model)
             decoded = plain()
             heard, heard_dropped = pending.result()

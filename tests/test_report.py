@@ -137,6 +137,38 @@ def test_the_fillers_row_is_shown_once_with_or_without_a_calibration() -> None:
         assert rows.count("Fillers") == 1 and rows[rows.index("Fillers") + 1] == "On your voice"
 
 
+def test_a_filler_count_reads_as_the_speakers_calibration_says() -> None:
+    """Where this voice's um and uh are missed (recall under 0.9) but seldom invented, a count is
+    a floor; where some are invented (precision under 0.9) it is near; uncalibrated, as it is."""
+    from voiceprep.html import format_html
+    from voiceprep.report import filler_count_reading, headline_rows
+    from voiceprep.schema import FillerCalibration
+
+    def calibrated(recall: float, precision: float) -> FillerCalibration:
+        return FillerCalibration(
+            created_at="2026-11-24T10:00:00", model="tiny.en", planted=11, heard=10, recall=recall, precision=precision
+        )
+
+    assert filler_count_reading(None) == ""
+    assert filler_count_reading(calibrated(0.82, 1.0)) == "at least"
+    assert filler_count_reading(calibrated(0.82, 0.8)) == "about"
+    assert filler_count_reading(calibrated(1.0, 0.8)) == "about"
+    assert filler_count_reading(calibrated(0.91, 0.95)) == ""
+
+    _, q = Library.load(None).find("prototype-to-production")
+    said = analysis.analyze(
+        words_from("So um we cut latency, uh, from 480 ms to 95 ms.", step=0.7),
+        q,
+        "ml-engineer",
+        duration_s=10.0,
+        source="test",
+    )
+    floor = said.model_copy(update={"filler_calibration": calibrated(0.82, 1.0)})
+    assert dict(headline_rows(floor))["Fillers"].startswith(f"at least {said.filler_count} (")
+    assert dict(headline_rows(said))["Fillers"].startswith(f"{said.filler_count} (")
+    assert f"at least {said.filler_count}" in format_html(floor)
+
+
 def test_a_word_timed_at_the_same_instant_as_a_filler_is_not_marked_as_one() -> None:
     """Whisper gave "a" and the "um" after it the same instant (an AMI clip): only "um" is the filler."""
     from voiceprep.report import format_transcript, word_mark

@@ -20,6 +20,7 @@ from .report import (
     RUBRIC_MARKS,
     SCORECARD_HEADERS,
     format_figure,
+    format_filler_count,
     format_terms_heard,
     format_when,
     headline_rows,
@@ -314,7 +315,7 @@ def _cards(report: Report) -> str:
             ("Pace", f"{report.wpm:.0f} wpm", f"target {report.target_wpm.low:.0f}-{report.target_wpm.high:.0f}", ok)
         )
     rate = f"{report.fillers_per_min:.1f}/min" if report.fillers_per_min is not None else "-"
-    cards.append(("Fillers", str(report.filler_count), rate, (report.fillers_per_min or 0) <= 4))
+    cards.append(("Fillers", format_filler_count(report), rate, (report.fillers_per_min or 0) <= 4))
     measured = sum(n.quantified for n in report.numbers)
     cards.append(
         ("Numbers", str(len(report.numbers)), f"{measured} measured", report.quantified or not report.wants_numbers)

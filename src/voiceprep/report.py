@@ -145,6 +145,31 @@ def calibration_line(c: FillerCalibration) -> str:
     )
 
 
+# The issue's bar for filler counts: below it a count on this voice is not to be read as exact.
+TRUSTED_RATE = 0.9
+
+
+def filler_count_reading(c: FillerCalibration | None) -> str:
+    """How a filler count reads on the speaker's calibrated voice: "" (as it is), "at least" or "about".
+
+    Calibration says how many of the speaker's own um and uh are heard (recall) and how many
+    heard were read (precision). Where voiceprep misses some of this voice's um and uh but
+    invents few, a count is a floor; where it invents some too, the count is near, not exact.
+    Without a calibration nothing is known of this voice, and the count is shown as it is.
+    """
+    if c is None or c.recall is None or c.precision is None:
+        return ""
+    if c.precision < TRUSTED_RATE:
+        return "about"
+    return "at least" if c.recall < TRUSTED_RATE else ""
+
+
+def format_filler_count(report: Report) -> str:
+    """ "7", or "at least 7" / "about 7" as the speaker's calibration reads it."""
+    reading = filler_count_reading(report.filler_calibration)
+    return f"{reading} {report.filler_count}" if reading else str(report.filler_count)
+
+
 def _filler_summary(report: Report) -> str:
     counts = Counter(written(f.text) for f in report.fillers)
     return ", ".join(f"{text} ×{n}" for text, n in counts.most_common())
@@ -184,7 +209,7 @@ def headline_rows(report: Report, style: Style = Style()) -> list[tuple[str, str
         if report.fillers_per_100_words:
             rates.append(f"{report.fillers_per_100_words:.1f} per 100 words")
         shown = f" ({', '.join(rates)})" if rates else ""
-        rows.append(("Fillers", f"{report.filler_count}{shown}  {_filler_summary(report)}"))
+        rows.append(("Fillers", f"{format_filler_count(report)}{shown}  {_filler_summary(report)}"))
     else:
         rows.append(("Fillers", "none heard" if report.word_count else "-"))
     if report.filler_calibration is not None:

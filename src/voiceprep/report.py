@@ -145,7 +145,8 @@ def calibration_line(c: FillerCalibration) -> str:
     )
 
 
-# The bar for filler counts: below it a count on this voice is not to be read as exact.
+# voiceprep's own targets for its filler counts (recall and precision): under them on a
+# speaker's voice, a count there is not to be read as exact.
 TRUSTED_RATE = 0.9
 
 

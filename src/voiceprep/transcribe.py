@@ -586,8 +586,8 @@ class Transcriber:
     def widen(self) -> None:
         """Encode on every core while no other process wants one (live transcription: the wait after the key).
 
-        From now on the plain pass of an unsure chunk is also decoded beside the prompted one
-        while cores are free (``_gated``): the candidate is waiting.
+        From now on, while cores are free, the plain pass of each chunk is decoded beside the
+        prompted one, whether or not it turns out to be needed (``_gated``): the candidate is waiting.
 
         Each chunk's plain and prompted pass wait for one encoder run; on one thread it took
         0.64-0.90 s for a 30 s window on a 2-core AVX2 machine, on two 0.40-0.46 s, with the

@@ -114,6 +114,17 @@ def test_a_term_only_the_prompted_pass_heard_replaces_the_plain_words_in_its_pla
     assert take_terms(plain, prompted, ()) == plain
 
 
+def test_the_prompted_pass_brings_its_terms_and_its_filled_pauses_to_the_plain_words() -> None:
+    from helpers import words_from
+    from voiceprep.transcribe import with_prompted
+
+    plain = words_from("we added a cash in front of the model")
+    prompted = words_from("um we added a cache in front of the model")
+    out = with_prompted(plain, prompted, ("cache",))
+    assert [w.text for w in out] == ["um", "we", "added", "a", "cache", "in", "front", "of", "the", "model"]
+    assert [w.text for w in with_prompted(plain, prompted, ())][:5] == ["um", "we", "added", "a", "cash"]
+
+
 def test_a_term_of_several_words_may_replace_a_different_number_of_words() -> None:
     from helpers import words_from
     from voiceprep.transcribe import take_terms

@@ -26,10 +26,9 @@ from .transcribe import (
     context_of,
     done_future,
     is_filled_pause,
-    merge_filled_pauses,
     speech_end,
     speech_spans,
-    take_terms,
+    with_prompted,
 )
 
 FILLER_WINDOW_S = 8.0  # live, the least audio the filler pass hears at once (but at the end)
@@ -243,10 +242,8 @@ class StreamingTranscriber:
         with self._lock:
             if prompted is not None:
                 outside = [w for w in self._words if not lo <= w.start < hi]
-                window = take_terms(
-                    [w for w in self._words if lo <= w.start < hi and not is_filled_pause(w)], prompted, terms
-                )
-                placed = merge_filled_pauses(window, prompted)
+                window = [w for w in self._words if lo <= w.start < hi and not is_filled_pause(w)]
+                placed = with_prompted(window, prompted, terms)
                 # a filled pause the pass timed outside this window is not this window's
                 kept = [w for w in placed if not is_filled_pause(w) or lo <= w.start < hi]
                 self._words = sorted(outside + kept, key=lambda w: (w.start, w.end))

@@ -654,7 +654,7 @@ class Transcriber:
             words, dropped = self._plain_decode(audio, offset_s, plain_prompt, speech_end_s)
             if prompted is not None:
                 heard = prompted.result()
-                return merge_filled_pauses(take_terms(words, heard, s.terms), heard), dropped
+                return with_prompted(words, heard, s.terms), dropped
         return (words if fillers else [w for w in words if not is_filled_pause(w)]), dropped
 
     def _plain_decode(
@@ -695,15 +695,7 @@ class Transcriber:
             self.plain_skipped += 1
             return heard, heard_dropped
         words, dropped = decoded or plain()
-        return merge_filled_pauses(take_terms(words, heard, s.terms), heard), dropped
-
-    def prompted_pass(self, audio: FloatArray, offset_s: float = 0.0, speech_end_s: float | None = None) -> list[Word]:
-        """Every word of a decoding prompted with hesitations (at most one 30 s window).
-
-        Its "um"s and "uh"s are what it is for; its other words tell where each one fell
-        (``merge_filled_pauses``).
-        """
-        return self.prompted_pass_soon(audio, offset_s, speech_end_s).result()
+        return with_prompted(words, heard, s.terms), dropped
 
     def _prompted_decode(
         self, audio: FloatArray, offset_s: float, speech_end_s: float | None, model: Any = None
@@ -725,7 +717,12 @@ class Transcriber:
     def prompted_pass_soon(
         self, audio: FloatArray, offset_s: float = 0.0, speech_end_s: float | None = None
     ) -> Future[list[Word]]:
-        """``prompted_pass`` started beside the caller's own decoding where a core is there for it."""
+        """Every word of a decoding prompted with hesitations (at most one 30 s window), under way
+        beside the caller's own decoding where a core is there for it.
+
+        Its "um"s and "uh"s are what it is for; its other words tell where each one fell
+        (``merge_filled_pauses``).
+        """
         model = self._prompted_model
 
         def decode() -> list[Word]:
@@ -992,6 +989,12 @@ def merge_filled_pauses(words: list[Word], prompted: list[Word]) -> list[Word]:
 
 
 MAX_TERM_BLOCK = 4  # words on either side of a difference a term may settle; wider is another sentence
+
+
+def with_prompted(words: list[Word], prompted: list[Word], terms: tuple[str, ...]) -> list[Word]:
+    """A plain decoding's words with what only the prompted one heard: its terms of ``terms``
+    (``take_terms``) and its filled pauses (``merge_filled_pauses``)."""
+    return merge_filled_pauses(take_terms(words, prompted, terms), prompted)
 
 
 def take_terms(words: list[Word], prompted: list[Word], terms: tuple[str, ...]) -> list[Word]:

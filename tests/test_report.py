@@ -1,4 +1,5 @@
 import json
+import re
 from dataclasses import asdict
 
 import pytest
@@ -32,7 +33,7 @@ def test_text_report_has_headlines_rubric_and_hints(report) -> None:
     text = format_text(report, saved_to="/x/session")
     for heading in ("Duration", "Pace", "Fillers", "Long pauses", "Numbers", "Rubric", "Next time", "Mistakes"):
         assert heading in text
-    assert "Fillers      2 (" in text
+    assert re.search(r"Fillers +2 \(", text)
     assert "✗ Why ML rather than rules or heuristics" in text
     assert text.endswith("saved in /x/session")
     assert "\033[" in format_text(report, Style(color=True))
@@ -135,6 +136,10 @@ def test_the_fillers_row_is_shown_once_with_or_without_a_calibration() -> None:
     for report in (said, fluent):
         rows = [label for label, _ in headline_rows(report.model_copy(update={"filler_calibration": calibration}))]
         assert rows.count("Fillers") == 1 and rows[rows.index("Fillers") + 1] == "On your voice"
+        # uncalibrated, the row says the voice was not measured, and how to measure it
+        shown = headline_rows(report)
+        assert [label for label, _ in shown].count("On your voice") == 1
+        assert "voiceprep calibrate" in dict(shown)["On your voice"]
 
 
 def test_a_filler_count_reads_as_the_speakers_calibration_says() -> None:

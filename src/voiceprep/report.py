@@ -171,7 +171,7 @@ def format_filler_count(report: Report) -> str:
     return f"{reading} {report.filler_count}" if reading else str(report.filler_count)
 
 
-# How many of a speaker's um and uh are heard differs from voice to voice (0.62 to 0.90 of them
+# How many of a speaker's um and uh are heard differs from voice to voice (0.62 to 0.95 of them
 # on the dev speakers), so a report says when it has not been measured on this one.
 UNCALIBRATED = "um/uh not measured on your voice: `voiceprep calibrate` tells how many of yours are heard"
 

@@ -171,7 +171,9 @@ def test_a_filler_count_reads_as_the_speakers_calibration_says() -> None:
     floor = said.model_copy(update={"filler_calibration": calibrated(0.82, 1.0)})
     assert dict(headline_rows(floor))["Fillers"].startswith(f"at least {said.filler_count} (")
     assert dict(headline_rows(said))["Fillers"].startswith(f"{said.filler_count} (")
-    assert f"at least {said.filler_count}" in format_html(floor)
+    page = format_html(floor)
+    assert f"at least {said.filler_count}" in page and "your um/uh recall 0.82" in page
+    assert "your um/uh recall" not in format_html(said)
 
 
 def test_a_word_timed_at_the_same_instant_as_a_filler_is_not_marked_as_one() -> None:

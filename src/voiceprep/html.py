@@ -315,6 +315,10 @@ def _cards(report: Report) -> str:
             ("Pace", f"{report.wpm:.0f} wpm", f"target {report.target_wpm.low:.0f}-{report.target_wpm.high:.0f}", ok)
         )
     rate = f"{report.fillers_per_min:.1f}/min" if report.fillers_per_min is not None else "-"
+    calibrated = report.filler_calibration
+    if calibrated is not None and calibrated.recall is not None:
+        # why a count reads "at least" or "about": the speaker's own calibration, under the figure
+        rate += f" · your um/uh recall {calibrated.recall:.2f}"
     cards.append(("Fillers", format_filler_count(report), rate, (report.fillers_per_min or 0) <= 4))
     measured = sum(n.quantified for n in report.numbers)
     cards.append(

@@ -38,6 +38,7 @@ from feedback_latency import content_wer, pin_to, spoken
 from voiceprep.audio import to_float
 from voiceprep.evaluate import _canonical
 from voiceprep.questions import Library
+from voiceprep.report import format_plain_pass
 from voiceprep.tokens import from_text
 from voiceprep.transcribe import PLAIN_BELOW, Settings, Transcriber
 
@@ -133,12 +134,10 @@ def main() -> None:
         print(f"{name}: {wall:.2f} s wall, {cpu:.2f} s CPU, {encodes} encoder runs, {100 * wer:.1f}% WER", flush=True)
         if transcriber.prompted_first:
             runs = args.repeat
-            print(
-                f"  plain pass's words kept on {transcriber.plain_kept // runs} of "
-                f"{transcriber.prompted_first // runs} chunks (the prompted pass unsure of its own); decoded on "
-                f"{transcriber.plain_decoded // runs} (also beside the prompted pass, live, while cores were free)",
-                flush=True,
+            shown = format_plain_pass(
+                transcriber.plain_kept // runs, transcriber.prompted_first // runs, transcriber.plain_decoded // runs
             )
+            print(f"  plain pass: {shown}", flush=True)
         if spent is not None:
             stages = ", ".join(
                 f"{label} {spent[label] / args.repeat:.2f} s ({spent[label + ' calls'] // args.repeat})"

@@ -586,6 +586,15 @@ def format_decoding(settings: dict[str, object]) -> str:
     return ", ".join(parts)
 
 
+def format_plain_pass(kept: int, chunks: int, decoded: int) -> str:
+    """Where the plain pass was needed: its words kept on ``kept`` of the ``chunks`` the prompted
+    pass decoded first, and how many it decoded at all."""
+    return (
+        f"words kept on {kept} of {chunks} chunks (the prompted pass unsure of its own); decoded on {decoded}"
+        " (also beside the prompted pass, live, while cores were free)"
+    )
+
+
 def format_audio_totals(e: AudioEvaluation) -> str:
     lines = [
         "",
@@ -597,11 +606,7 @@ def format_audio_totals(e: AudioEvaluation) -> str:
         f"  real-time factor {e.rtf:.3f}   peak memory {e.peak_rss_mb:.0f} MB",
     ]
     if e.prompted_first:
-        lines.append(
-            f"  plain pass       words kept on {e.plain_too} of {e.prompted_first} chunks"
-            f" (the prompted pass unsure of its own); decoded on {e.plain_decoded}"
-            " (also beside the prompted pass, live, while cores were free)"
-        )
+        lines.append(f"  plain pass       {format_plain_pass(e.plain_too, e.prompted_first, e.plain_decoded)}")
     if len(e.speakers) > 1 or (e.speakers and e.speakers[0].speaker):
         lines += ["", "Per speaker", format_speaker_table(e.speakers)]
     return "\n".join(lines)

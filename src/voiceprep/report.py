@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .analysis import clock
 from .numbers import describe
-from .schema import Delivery, FillerCalibration, Report, RubricResult, Span, TextAnalysis, Word
+from .schema import Delivery, FillerCalibration, Report, RubricResult, Span, TextAnalysis, Word, gates_plain_pass
 from .tokens import normalise, written
 
 if TYPE_CHECKING:
@@ -562,7 +562,7 @@ def format_decoding(settings: dict[str, object]) -> str:
         passes = "faster-whisper's own windowing"
     elif settings.get("filler_pass"):
         below = settings.get("plain_below")
-        if isinstance(below, (int, float)) and below <= 1.0:
+        if gates_plain_pass(below):
             passes = f"prompted pass, plain pass too where its words' mean probability < {below:g}"
         else:
             passes = "plain + prompted pass"

@@ -26,6 +26,13 @@ class Word(Record):
     probability: float = 1.0
 
 
+def gates_plain_pass(plain_below: object) -> bool:
+    """Whether a ``plain_below`` threshold lets the prompted pass decide, chunk by chunk, if the plain
+    pass is needed: one a mean probability can fall under, at most 1. Above 1, or none recorded,
+    both passes decode every chunk, side by side."""
+    return isinstance(plain_below, (int, float)) and plain_below <= 1.0
+
+
 class ModelInfo(Record):
     """The model and the settings that produced a transcript."""
 

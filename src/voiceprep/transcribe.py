@@ -24,7 +24,7 @@ import numpy as np
 from . import IMPORTING
 from .audio import SAMPLE_RATE, FloatArray, Int16Array, as_float
 from .errors import ModelError
-from .schema import ModelInfo, TermHeard, Transcript, Word
+from .schema import ModelInfo, TermHeard, Transcript, Word, gates_plain_pass
 from .sounds import SOUNDS, terms_by_sound
 from .sounds import available as sounds_available
 from .store import cache_root
@@ -648,7 +648,7 @@ class Transcriber:
             )
         else:
             plain_prompt = context if s.condition_on_previous_text else None
-            if fillers and s.plain_below <= 1.0:
+            if fillers and gates_plain_pass(s.plain_below):
                 return self._gated(audio, offset_s, plain_prompt, speech_end_s)
             prompted = self.prompted_pass_soon(audio, offset_s, speech_end_s) if fillers else None
             words, dropped = self._plain_decode(audio, offset_s, plain_prompt, speech_end_s)

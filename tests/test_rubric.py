@@ -150,6 +150,23 @@ def test_a_hypothetical_makes_no_point_in_a_story_but_does_in_a_how_would_you(qu
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "hypothetical"),
+    [
+        ("I'd planned to hide the reasons from the agents.", False),  # "I had planned"
+        ("We'd already shipped it when the complaints came in.", False),
+        ("We'd agreed on a threshold with her team.", False),
+        ("I'd probably look at the logs first.", True),
+        ("I'd need more data before building anything.", True),  # "need" ends in -ed, is no participle
+        ("I'd embed the documents with an open model.", True),
+        ("I'd put it in shadow mode for a month.", True),  # "put" could be either; "would" is likelier
+    ],
+)
+def test_had_before_a_participle_is_a_story_not_a_hypothetical(text: str, hypothetical: bool) -> None:
+    (stretch,) = rubric.stretches(toks(text))
+    assert stretch.hypothetical is hypothetical
+
+
 def test_a_story_point_is_not_made_by_a_hypothetical_even_in_a_how_would_you(questions) -> None:
     how = questions["debug-degraded-model"]
     incident = next(p for p in how.points if p.key == "real-incident")

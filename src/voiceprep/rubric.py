@@ -68,10 +68,16 @@ _NEGATION = {
 }  # fmt: skip
 _SUBJECTS = {"i", "we", "there", "they", "our", "my"}
 _ADVERBS = {"really", "actually", "honestly", "even", "ever", "just", "yet", "properly", "formally"}
+# "'d" before a past participle is "had", a story's past ("I'd planned to hide the reasons"), not "would".
+_HAD_PARTICIPLE = (
+    r"(?! (already |never |just |not |only )?((?!need|feed|embed|proceed|exceed|succeed|speed|seed)\w+ed|been|had"
+    r"|done|seen|gone|made|taken|written|built|thought|told|found|got|given|known|heard|begun|spent|sent|brought"
+    r"|bought|kept|lost|won|chosen)\b)"
+)
 _HYPOTHETICAL = re.compile(
     r"^(in general|generally|typically|ideally|normally|usually you|you'd|you would|you should|you need|"
     r"you have to|you must|you always|one should|i think|i guess|i suppose)\b"
-    r"|\b(i|we|you)('d| would| should| could| might)\b"
+    r"|\b(i|we|you)('d" + _HAD_PARTICIPLE + r"| would| should| could| might)\b"
 )
 
 

@@ -142,10 +142,15 @@ class Stretch:
     def words(self) -> list[str]:
         return [t.norm for t in self.tokens]
 
-    @property
-    def content_words(self) -> int:
-        """How many of its words carry content (not "the", "we", "important"...)."""
-        return sum(1 for w in self.words if w not in _FUNCTION_WORDS and not w.isdigit())
+    def content_words(self, asked: Sequence[str] = ()) -> int:
+        """How many of its words carry content (not "the", "we", "important"...), less those of the
+        question (``asked``): "Fine-tuning gives you control, prompting gives you speed" says four
+        words of its own to "fine-tuning or prompting?"."""
+        return sum(
+            1
+            for w in self.words
+            if w not in _FUNCTION_WORDS and not w.isdigit() and not any(_same_word(w, a) for a in asked)
+        )
 
     @property
     def text(self) -> str:
@@ -387,7 +392,7 @@ def _judge(
         elif method == "meaning":
             strong = sim >= limits.alone
         else:
-            alone = sim >= limits.alone and part.content_words >= limits.alone_words
+            alone = sim >= limits.alone and part.content_words(asked or ()) >= limits.alone_words
             strong = alone or (bool(cues) and sim >= limits.with_cue)
         if strong and not cues and best_of is not None and point.references and sim < best_of[k] - limits.margin:
             # the stretch says another of the question's points, not this one; with one of this

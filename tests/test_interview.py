@@ -119,6 +119,26 @@ def test_a_story_told_as_we_gets_the_ownership_probe(library: Library) -> None:
     assert "told as we or a hypothetical" in reasons
 
 
+def test_a_story_told_in_general_is_asked_for_one_time_it_happened(library: Library) -> None:
+    _, q = library.find("emergent-behaviour")
+    theory = report(
+        library,
+        q.id,
+        "Emergent behaviour is fascinating: large models can develop abilities nobody trained them for. "
+        "These models exploit any shortcut the reward gives them, so you add guardrails and monitoring.",
+    )
+    probes = iv.choose_probes(q, theory)
+    assert probes[0].text == iv.STORY_PROBE and probes[0].reason == "told in general"
+    assert any("Told in general" in h for h in theory.hints)
+    story = report(
+        library,
+        q.id,
+        "Last year our recommender started pushing the same three products to everyone. We traced it to a "
+        "feedback loop and added an exploration term.",
+    )
+    assert "told in general" not in [p.reason for p in iv.choose_probes(q, story)]
+
+
 def one_question_interview(store: Store, library: Library, answer: str, follow_up: str, probe: iv.AskedProbe):
     """An interview of prototype-to-production: its answer and one follow-up's, each a saved session."""
     _, q = library.find("prototype-to-production")

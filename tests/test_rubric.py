@@ -162,6 +162,37 @@ def test_the_question_s_own_words_are_not_content_of_the_answer(questions) -> No
     assert states(q, said)["when-finetune"] == "made"
 
 
+THEORY = (
+    "Emergent behaviour is fascinating: large models can develop abilities nobody trained them for. "
+    "These models exploit any shortcut the reward gives them, so you add guardrails."
+)
+
+
+def test_a_story_question_answered_in_general_makes_no_point(questions) -> None:
+    """The pack's mistake "a theoretical answer with no incident": nothing the speaker did, no point made."""
+    q = questions["emergent-behaviour"]
+    results = coverage(q, toks(THEORY))
+    assert [r.state for r in results if r.state == "made"] == []
+    assert any(r.why == rubric.WHY_GENERAL for r in results)
+    told = "Last year our recommender started pushing the same three products to everyone. " + THEORY
+    assert "made" in {r.state for r in coverage(q, toks(told))}
+
+
+@pytest.mark.parametrize(
+    ("text", "tells"),
+    [
+        ("I told her up front it would be wrong about one time in ten.", True),
+        ("We traced it to the prompt template.", True),
+        ("Large models can develop abilities nobody trained them for.", False),  # no one of ours
+        ("If that happened to one of mine, I'd look at the logs.", False),  # a condition
+        ("We never had an incident like that.", False),  # denied
+        ("In general we'd hold out the last month.", False),  # a hypothetical
+    ],
+)
+def test_what_counts_as_telling_of_one_s_own_work(text: str, tells: bool) -> None:
+    assert rubric.tells_of_own_work(rubric.stretches(toks(text))) is tells
+
+
 @pytest.mark.parametrize(
     ("text", "hypothetical"),
     [

@@ -40,8 +40,9 @@ DEFAULT_QUESTIONS = 5
 
 NUMBER_PROBE = "What did that change, in numbers? Give me a before and after."
 OWNERSHIP_PROBE = "What did you do yourself, as opposed to the team?"
+STORY_PROBE = "Can you tell me about one time this actually happened to you?"
 
-Reason = Literal["no measured outcome", "missed point", "told as we or a hypothetical"]
+Reason = Literal["told in general", "no measured outcome", "missed point", "told as we or a hypothetical"]
 
 
 class Probe(BaseModel):
@@ -140,14 +141,20 @@ def next_probe(question: Question, reports: list[Report], asked: list[Probe]) ->
     """The follow-up a panel would ask next, given the answer and the follow-ups' answers so far.
 
     ``reports``: the answer's first, then each follow-up's. A figure or a point given in answer
-    to one follow-up counts, so the next is not asked for it. In order: no figure where the
-    question wants one, ask for the number; a point not made, that point's probe (the first such
+    to one follow-up counts, so the next is not asked for it. In order: a story question
+    answered in general, with nothing the candidate did, ask for one time it happened; no figure
+    where the question wants one, ask for the number; a point not made, that point's probe (the first such
     point in the rubric's order, which puts the core of the answer first); a story told as "we"
     or as a hypothetical, what the candidate did. At most ``MAX_PROBES``, one of each kind.
     """
     if question.kind == "closing" or not reports or reports[0].word_count == 0 or len(asked) >= MAX_PROBES:
         return None
     reasons = {p.reason for p in asked}
+    first = reports[0]
+    # a theory where a story was asked for: a panel asks for the story before its details
+    told_in_general = question.is_story and any(r.why == rubric.WHY_GENERAL for r in first.rubric)
+    if told_in_general and "told in general" not in reasons:
+        return Probe(text=STORY_PROBE, reason="told in general")
     if question.wants_numbers and "no measured outcome" not in reasons and not any(r.quantified for r in reports):
         return Probe(text=NUMBER_PROBE, reason="no measured outcome")
     made = {r.point_id for report in reports for r in report.rubric if r.state == "made"}
@@ -155,7 +162,6 @@ def next_probe(question: Question, reports: list[Report], asked: list[Probe]) ->
         for point in question.points:
             if point.probes and point.key not in made:
                 return Probe(text=point.probes[0], reason="missed point", point_id=point.key)
-    first = reports[0]
     p = first.pronouns
     hypothetical = any(r.why == rubric.WHY_HYPOTHETICAL for r in first.rubric)
     mostly_we = p.we >= 3 and p.i_share is not None and p.i_share < 0.35

@@ -54,6 +54,7 @@ THRESHOLDS = Thresholds()
 WHY_DENIED = "said as something that did not happen"
 WHY_TOPIC = "named as a topic: say what you did about it"
 WHY_HYPOTHETICAL = "told as what you would do, not what you did"
+WHY_GENERAL = "told in general: the answer tells nothing you did"
 WHY_NAMED = "named, not explained: say what you did and why"
 WHY_CLOSE = "near it, not clearly made: say it outright"
 WHY_ELSEWHERE = "said as it would be for another question: tie it to this one"
@@ -201,6 +202,33 @@ def _topic_only(words: list[str]) -> bool:
 
 def _hypothetical(words: list[str]) -> bool:
     return _HYPOTHETICAL.search(" ".join(words[:12])) is not None
+
+
+_FIRST_PERSON = frozenset(["i", "we", "my", "our", "me", "us", "i'd", "we'd", "i've", "we've"])
+_PAST_TEXT = (
+    "was were had did went came saw found took made built began got gave told said thought knew ran wrote kept "
+    "left lost spent sent brought bought caught felt held led meant met paid sat stood understood won chose "
+    "drove fell grew heard hit let rose shut sold spoke taught threw broke became forgot shipped"
+)
+_PAST = frozenset(_PAST_TEXT.split())
+# words ending in -ed that are no past tense
+_NOT_PAST = frozenset(["need", "feed", "speed", "embed", "seed", "proceed", "exceed", "succeed", "indeed"])
+
+
+def _past(word: str) -> bool:
+    return word in _PAST or (len(word) > 4 and word.endswith("ed") and word not in _NOT_PAST)
+
+
+def tells_of_own_work(parts: Sequence[Stretch]) -> bool:
+    """Whether any stretch says, as a fact, something the speaker or their team did or had: a
+    first-person word and a verb in the past ("we traced it to", "I told her"), not denied, not
+    a hypothetical ("If that happened to one of mine, I'd...") and not a condition ("if we had")."""
+    return any(
+        not (part.denied or part.hypothetical or part.words[:1] == ["if"])
+        and any(w in _FIRST_PERSON for w in part.words)
+        and any(_past(w) for w in part.words)
+        for part in parts
+    )
 
 
 MIN_CLAUSE_WORDS = 3
@@ -372,8 +400,14 @@ def _judge(
     limits: Thresholds,
     elsewhere: np.ndarray | None = None,
     asked: list[str] | None = None,
+    storyless: bool = False,
 ) -> RubricResult:
-    """One point's verdict from the stretches' cues, similarities and stances."""
+    """One point's verdict from the stretches' cues, similarities and stances.
+
+    ``storyless``: the answer tells nothing the speaker did (``tells_of_own_work``), so in a
+    story it makes no point: "large models can develop abilities nobody trained them for" is the
+    theory, not the incident asked for.
+    """
     own = _evidence_cues(point, asked) if asked else point.cues
     best: tuple[float, int, str, list[str]] | None = None  # (strength, stretch, status, its cues)
     reasons: list[str] = []
@@ -407,7 +441,8 @@ def _judge(
                 continue  # about another question's point, in none of this one's words: no evidence at all
             strong = False
         told_as_would = (story or point.story) and part.hypothetical
-        blocked = method != "cues" and (part.denied or part.topic_only or told_as_would)
+        general = (story or point.story) and storyless
+        blocked = method != "cues" and (part.denied or part.topic_only or told_as_would or general)
         if strong and not blocked:
             # the sentence shown as evidence: one that names a cue as well, where there is one
             # ("we saw drift, so I rolled back", not "I owned the fraud model" for a production failure)
@@ -420,8 +455,10 @@ def _judge(
                 reasons.append(WHY_DENIED)
             elif strong and part.topic_only:
                 reasons.append(WHY_TOPIC)
-            elif strong:
+            elif strong and told_as_would:
                 reasons.append(WHY_HYPOTHETICAL)
+            elif strong:
+                reasons.append(WHY_GENERAL)
         else:
             continue
         if best is None or strength > best[0]:
@@ -470,6 +507,7 @@ def coverage(
             elsewhere = similarities(rivals, parts, vectors).max(axis=1)
     best_of = sims.max(axis=1) if sims is not None else None
     asked = [t.norm for t in from_text(question.text)] if method != "cues" else None
+    storyless = method != "cues" and not tells_of_own_work(parts)
     return [
         _judge(
             point,
@@ -481,6 +519,7 @@ def coverage(
             limits,
             elsewhere,
             asked,
+            storyless,
         )
         for j, point in enumerate(question.points)
     ]

@@ -193,6 +193,20 @@ def test_what_counts_as_telling_of_one_s_own_work(text: str, tells: bool) -> Non
     assert rubric.tells_of_own_work(rubric.stretches(toks(text))) is tells
 
 
+def test_a_sentence_nearer_the_usual_mistake_than_the_point_only_touches_it(questions) -> None:
+    q = questions["fairness-in-hiring"]
+    audit = next(p for p in q.points if p.key == "data-audit")
+    assert audit.near_misses  # the pack's "just remove the protected features"
+    mistake = "We excluded the protected attributes from training, so the model could not be unfair."
+    result = next(r for r in coverage(q, toks(mistake)) if r.point_id == "data-audit")
+    assert result.state == "touched" and result.why == rubric.WHY_MISTAKE
+    audit_done = "I'd check which columns are protected characteristics and which stand in for them, like postcode."
+    assert states(q, audit_done)["data-audit"] == "made"
+    # the right point says the mistake's words too, and is still nearer the point
+    beyond = "Removing gender is not enough: postcode and university proxy for it, so I check what correlates."
+    assert states(q, beyond)["data-audit"] == "made"
+
+
 @pytest.mark.parametrize(
     ("text", "hypothetical"),
     [

@@ -27,13 +27,17 @@ class RubricPoint(Strict):
 
     ``description`` and ``examples`` are what the meaning of an answer's sentences is compared
     with; ``cues`` are words or phrases that name the point (a cue ending in ``*`` matches any word
-    that starts with it, other cues match the word and its inflections).
+    that starts with it, other cues match the word and its inflections). ``near_misses`` are
+    phrasings that sound like the point but are the usual mistake about it ("just remove gender
+    from the features" for a data audit): a sentence at least as close to one of them as to the
+    point's own phrasings only touches the point.
     """
 
     id: str | None = Field(default=None, pattern=ID_PATTERN)
     point: str = Field(min_length=3)
     description: str | None = Field(default=None, min_length=10)
     examples: list[str] = Field(default_factory=list)
+    near_misses: list[str] = Field(default_factory=list)
     probes: list[str] = Field(default_factory=list)  # follow-up questions an interviewer asks when it is missed
     cues: list[str] = Field(min_length=1)
     # Made only by telling what happened ("a real incident"): "I would..." touches it, in any question.
@@ -56,7 +60,7 @@ class RubricPoint(Strict):
             raise ValueError("each probe must be a question or request of at least 10 characters")
         return [p.strip() for p in probes]
 
-    @field_validator("examples")
+    @field_validator("examples", "near_misses")
     @classmethod
     def _examples_not_blank(cls, examples: list[str]) -> list[str]:
         if any(len(e.strip()) < 10 for e in examples):

@@ -58,6 +58,7 @@ WHY_GENERAL = "told in general: the answer tells nothing you did"
 WHY_NAMED = "named, not explained: say what you did and why"
 WHY_CLOSE = "near it, not clearly made: say it outright"
 WHY_ELSEWHERE = "said as it would be for another question: tie it to this one"
+WHY_MISTAKE = "said as the usual mistake about it is (see the mistakes to avoid)"
 
 _SPLIT = re.compile(r"[\s/-]+")
 # A run-on spoken sentence is cut into windows so one point's words are not diluted by the rest.
@@ -355,7 +356,7 @@ def prepare(points: Sequence[RubricPoint]) -> None:
     """
     from .embedding import shared_encoder
 
-    shared_encoder().encode_kept([text for point in points for text in point.references])
+    shared_encoder().encode_kept([text for point in points for text in (*point.references, *point.near_misses)])
 
 
 def embed_ahead(tokens: list[Token]) -> None:
@@ -390,6 +391,21 @@ def similarities(
     return out
 
 
+def near_miss_similarities(points: Sequence[RubricPoint], vectors: np.ndarray) -> np.ndarray | None:
+    """Cosine similarity of each embedded stretch to each point's nearest near miss (-1 where it
+    has none), or None when no point has any."""
+    if not any(point.near_misses for point in points):
+        return None
+    from .embedding import shared_encoder
+
+    encoder = shared_encoder()
+    out = np.full((len(vectors), len(points)), -1.0, dtype=np.float32)
+    for j, point in enumerate(points):
+        if point.near_misses:
+            out[:, j] = (vectors @ encoder.encode_cached(point.near_misses).T).max(axis=1)
+    return out
+
+
 def _judge(
     point: RubricPoint,
     parts: list[Stretch],
@@ -401,12 +417,14 @@ def _judge(
     elsewhere: np.ndarray | None = None,
     asked: list[str] | None = None,
     storyless: bool = False,
+    near: np.ndarray | None = None,
 ) -> RubricResult:
     """One point's verdict from the stretches' cues, similarities and stances.
 
     ``storyless``: the answer tells nothing the speaker did (``tells_of_own_work``), so in a
     story it makes no point: "large models can develop abilities nobody trained them for" is the
-    theory, not the incident asked for.
+    theory, not the incident asked for. ``near``: each stretch's similarity to the point's
+    nearest near miss.
     """
     own = _evidence_cues(point, asked) if asked else point.cues
     best: tuple[float, int, str, list[str]] | None = None  # (strength, stretch, status, its cues)
@@ -433,6 +451,11 @@ def _judge(
             # point's cues it may say both ("check the deployed model version, and if it is wrong,
             # I roll back first" is the roll-back decision as well as the serving stack)
             strong = False
+        # as close to the usual mistake about the point as to the point: "I'd just remove gender
+        # from the features" is near a data audit, and nearer still to the mistake it is
+        mistaken = bool(strong and near is not None and float(near[k]) >= sim)
+        if mistaken:
+            strong = False
         off_question = bool(
             strong and elsewhere is not None and point.references and sim < elsewhere[k] - limits.elsewhere
         )
@@ -451,6 +474,8 @@ def _judge(
             status, strength = "touched", 1.0 + sim
             if off_question:
                 reasons.append(WHY_ELSEWHERE)
+            elif mistaken:
+                reasons.append(WHY_MISTAKE)
             elif strong and part.denied:
                 reasons.append(WHY_DENIED)
             elif strong and part.topic_only:
@@ -496,12 +521,13 @@ def coverage(
     that is plainly about one of them does not make this question's points.
     """
     parts = stretches(tokens)
-    sims = elsewhere = None
+    sims = elsewhere = near = None
     if method in ("meaning", "combined") and parts:
         from .embedding import shared_encoder
 
         vectors = shared_encoder().encode_remembered([p.text for p in parts])
         sims = similarities(question.points, parts, vectors)
+        near = near_miss_similarities(question.points, vectors)
         rivals = [p for p in others if p.references]
         if rivals:
             elsewhere = similarities(rivals, parts, vectors).max(axis=1)
@@ -520,6 +546,7 @@ def coverage(
             elsewhere,
             asked,
             storyless,
+            near[:, j] if near is not None else None,
         )
         for j, point in enumerate(question.points)
     ]

@@ -183,7 +183,8 @@ _FUNCTION_WORDS_TEXT = (
     "had will would could should can may might must also very really just quite always often lot lots "
     "much many more most some any all one thing things important key crucial essential critical matter "
     "matters big topic area areas another obviously course well think need needs about what how which if "
-    "then"
+    "then both either each other it's that's there's here's what's i'm we're you're they're i've we've you've "
+    "i'd we'd you'd it'd i'll we'll you'll it'll don't doesn't didn't isn't aren't wasn't weren't can't won't"
 )
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 _TOPIC_ONLY = re.compile(

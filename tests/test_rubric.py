@@ -260,8 +260,8 @@ def test_the_dev_set_scores_as_the_readme_says(questions, others) -> None:
     """The labelled answers: the figures quoted in the README, within a point of rounding."""
     result = evaluate_rubric(RUBRIC_SET, questions, others=others)
     assert result.overall.answers >= 40 and len(result.by_question) >= 8
-    assert result.overall.rates.precision >= 0.90
-    assert result.overall.rates.recall >= 0.84
+    assert result.overall.rates.precision >= 0.94
+    assert result.overall.rates.recall >= 0.89
     topic = next(g for g in result.by_style if g.name == "topic-only")
     assert topic.made == 0  # answers that only name topics make no point
     # (the time per answer is printed by `voiceprep eval`, not asserted: a test is no stopwatch)
@@ -269,14 +269,21 @@ def test_the_dev_set_scores_as_the_readme_says(questions, others) -> None:
     assert cues.overall.rates.precision < result.overall.rates.precision
 
 
-def test_the_held_out_rubric_set_stays_where_it_was_measured(questions, others) -> None:
-    """Answers written after the rubric was settled (README, "A held-out set"): 0.85 / 0.83 when first scored."""
-    result = evaluate_rubric(RUBRIC_SET.with_name("held-out.yaml"), questions, others=others)
+@pytest.mark.parametrize(
+    ("name", "precision", "recall"),
+    [
+        ("held-out.yaml", 0.88, 0.87),  # 0.85 / 0.83 when first scored
+        ("held-out-2.yaml", 0.94, 0.85),  # 0.87 / 0.86 when first scored
+    ],
+)
+def test_the_held_out_rubric_sets_stay_where_they_were_measured(questions, others, name, precision, recall) -> None:
+    """Answers written after the rubric was settled (README, "Held-out sets"): the figures quoted there."""
+    result = evaluate_rubric(RUBRIC_SET.with_name(name), questions, others=others)
     assert result.overall.answers == 24 and len(result.by_question) == 12
-    assert result.overall.rates.precision >= 0.80
-    assert result.overall.rates.recall >= 0.80
+    assert result.overall.rates.precision >= precision
+    assert result.overall.rates.recall >= recall
     strong = next(g for g in result.by_style if g.name == "paraphrase")
-    assert strong.rates.recall >= 0.80
+    assert strong.rates.recall >= 0.85
 
 
 def test_a_rubric_set_naming_an_unknown_point_is_refused(tmp_path, questions) -> None:

@@ -4,9 +4,11 @@ A point is *made* when one stretch of the answer says it: its meaning is close t
 description or example phrasings (sentence embeddings, ``embedding.Encoder``), or moderately
 close while also naming one of the point's cue words. Naming a cue alone only *touches* a point
 ("I would evaluate it properly"), and so does a sentence that denies it ("we never had a
-baseline") or, in a story of one's own work, tells it as a hypothetical ("in general we'd...").
-Told the points of the pack's other questions, a stretch plainly about one of them makes none of
-this question's.
+baseline") or, in a story of one's own work, tells it as a hypothetical ("in general we'd..."),
+and so does every sentence of a story question's answer that tells nothing the speaker did. A
+sentence at least as close to one of the point's near misses (its usual mistake) as to the
+point only touches it. Told the points of the pack's other questions, a stretch plainly about
+one of them makes none of this question's.
 
 The thresholds were chosen on the labelled dev set in ``tests/data/rubric/`` and are checked by
 ``voiceprep eval tests/data/rubric/answers.yaml``; ``benchmarks/rubric_methods.py`` compares the
@@ -58,7 +60,7 @@ WHY_GENERAL = "told in general: the answer tells nothing you did"
 WHY_NAMED = "named, not explained: say what you did and why"
 WHY_CLOSE = "near it, not clearly made: say it outright"
 WHY_ELSEWHERE = "said as it would be for another question: tie it to this one"
-WHY_MISTAKE = "said as the usual mistake about it is (see the mistakes to avoid)"
+WHY_MISTAKE = "closer to the usual mistake about it than to the point (see the mistakes to avoid)"
 
 _SPLIT = re.compile(r"[\s/-]+")
 # A run-on spoken sentence is cut into windows so one point's words are not diluted by the rest.

@@ -208,6 +208,19 @@ def test_a_sentence_nearer_the_usual_mistake_than_the_point_only_touches_it(ques
 
 
 @pytest.mark.parametrize(
+    ("text", "denied"),
+    [
+        ("We never had a proper baseline.", True),
+        ("We didn't check the labels.", True),
+        ("So we shouldn't sign the renewal without extra checks.", False),  # advice, not a denial
+    ],
+)
+def test_advice_in_the_negative_is_not_a_denial(text: str, denied: bool) -> None:
+    (stretch,) = rubric.stretches(toks(text))
+    assert stretch.denied is denied
+
+
+@pytest.mark.parametrize(
     ("text", "hypothetical"),
     [
         ("I'd planned to hide the reasons from the agents.", False),  # "I had planned"

@@ -174,8 +174,12 @@ def _denied(words: list[str]) -> bool:
         for nxt in head[k + 1 : k + 5]:
             if nxt in _ADVERBS or nxt in {"was", "were", "is", "are", "had", "have", "did", "do", "could"}:
                 continue
-            return nxt in _NEGATION or nxt.endswith("n't")
+            # "we shouldn't sign the renewal" advises; it does not say something did not happen
+            return nxt in _NEGATION or (nxt.endswith("n't") and nxt not in _ADVISING)
     return False
+
+
+_ADVISING = frozenset(["shouldn't", "mustn't", "needn't"])
 
 
 # Words that carry no content of their own: a stretch made of little else only names a topic.

@@ -287,6 +287,7 @@ def test_the_dev_set_scores_as_the_readme_says(questions, others) -> None:
     [
         ("held-out.yaml", 0.88, 0.87),  # 0.85 / 0.83 when first scored
         ("held-out-2.yaml", 0.94, 0.85),  # 0.87 / 0.86 when first scored
+        ("held-out-3.yaml", 0.79, 0.70),  # 0.80 / 0.71 when first scored (0.78 / 0.67 the version before)
     ],
 )
 def test_the_held_out_rubric_sets_stay_where_they_were_measured(questions, others, name, precision, recall) -> None:
@@ -296,7 +297,7 @@ def test_the_held_out_rubric_sets_stay_where_they_were_measured(questions, other
     assert result.overall.rates.precision >= precision
     assert result.overall.rates.recall >= recall
     strong = next(g for g in result.by_style if g.name == "paraphrase")
-    assert strong.rates.recall >= 0.85
+    assert strong.rates.recall >= recall  # the answers that make points find them at least as well
 
 
 def test_a_rubric_set_naming_an_unknown_point_is_refused(tmp_path, questions) -> None:

@@ -384,18 +384,13 @@ def similarities(
 
     ``vectors``: the stretches already embedded, when they are judged against more than one set of points.
     """
-    from .embedding import shared_encoder
-
-    encoder = shared_encoder()
-    out = np.zeros((len(parts), len(points)), dtype=np.float32)
     if not parts:
-        return out
+        return np.zeros((0, len(points)), dtype=np.float32)
     if vectors is None:
-        vectors = encoder.encode_remembered([p.text for p in parts])
-    for j, point in enumerate(points):
-        if point.references:
-            out[:, j] = (vectors @ encoder.encode_cached(point.references).T).max(axis=1)
-    return out
+        from .embedding import shared_encoder
+
+        vectors = shared_encoder().encode_remembered([p.text for p in parts])
+    return _nearest(vectors, [point.references for point in points], none=0.0)
 
 
 def near_miss_similarities(points: Sequence[RubricPoint], vectors: np.ndarray) -> np.ndarray | None:
@@ -403,13 +398,19 @@ def near_miss_similarities(points: Sequence[RubricPoint], vectors: np.ndarray) -
     has none), or None when no point has any."""
     if not any(point.near_misses for point in points):
         return None
+    return _nearest(vectors, [point.near_misses for point in points], none=-1.0)
+
+
+def _nearest(vectors: np.ndarray, texts: Sequence[Sequence[str]], none: float) -> np.ndarray:
+    """Cosine similarity of each embedded stretch (rows) to the nearest of each column's texts;
+    ``none`` in a column without texts."""
     from .embedding import shared_encoder
 
     encoder = shared_encoder()
-    out = np.full((len(vectors), len(points)), -1.0, dtype=np.float32)
-    for j, point in enumerate(points):
-        if point.near_misses:
-            out[:, j] = (vectors @ encoder.encode_cached(point.near_misses).T).max(axis=1)
+    out = np.full((len(vectors), len(texts)), none, dtype=np.float32)
+    for j, column in enumerate(texts):
+        if column:
+            out[:, j] = (vectors @ encoder.encode_cached(column).T).max(axis=1)
     return out
 
 
@@ -434,6 +435,7 @@ def _judge(
     nearest near miss.
     """
     own = _evidence_cues(point, asked) if asked else point.cues
+    general = (story or point.story) and storyless  # the same for every stretch of the answer
     best: tuple[float, int, str, list[str]] | None = None  # (strength, stretch, status, its cues)
     reasons: list[str] = []
     all_cues: list[str] = []
@@ -471,7 +473,6 @@ def _judge(
                 continue  # about another question's point, in none of this one's words: no evidence at all
             strong = False
         told_as_would = (story or point.story) and part.hypothetical
-        general = (story or point.story) and storyless
         blocked = method != "cues" and (part.denied or part.topic_only or told_as_would or general)
         if strong and not blocked:
             # the sentence shown as evidence: one that names a cue as well, where there is one

@@ -12,7 +12,13 @@ into the analysis. Two places are searched, as the issue on new voices describes
   over an "um".
 
 A run is flat when the standard deviation of its pitch is under ``--flat`` semitones; every
-threshold in ``--flat`` is printed, none is chosen here. Each clip of the dev sets is
+threshold in ``--flat`` is printed, none is chosen here.
+
+``--windows`` also measures the other way the issue names: decoding again, prompted with
+hesitations as the filler pass is, a short window around each place an "um" could hide (a
+gap of at least ``MIN_S`` between spoken words or before the first, or a stretched word as
+above), padded by ``--pad`` seconds each side. A window counts as a candidate where that
+decoding writes a filled pause inside the place (give or take ``NEAR_S``). Each clip of the dev sets is
 transcribed as `voiceprep analyze` transcribes a file; the candidates are added to the filled
 pauses it found, and counted per clip as `voiceprep eval` counts (a clip scores the smaller of
 the reference's count and the count found). That counting is generous to candidates: one in a
@@ -20,7 +26,7 @@ clip that also misses a real filled pause counts as found even if it is elsewher
 speaker the filled pauses in the references, those found, and precision / recall without and
 with each kind of candidate:
 
-    python benchmarks/filled_pause_sounds.py [--flat 0.5 1.0 1.5]
+    python benchmarks/filled_pause_sounds.py [--flat 0.5 1.0 1.5] [--windows [--pad 0.5 1.0]]
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ SETS = ["real-speech", "real-speech-ami"]
 MIN_S, MAX_S = 0.2, 1.0  # how long a filled pause typically lasts
 MAX_UNDER_WORDS = 1 / 3  # of a gap candidate's length
 LETTER_S = 0.07  # a generous time per written letter, for a word "stretched" beyond it
+NEAR_S = 0.2  # Whisper's times for a filled pause are rough: how far outside its place one may fall
 
 
 @dataclass
@@ -107,6 +114,36 @@ def stretched_candidates(runs: list[tuple[float, float, float]], words: list[Wor
     return count
 
 
+def hiding_places(words: list[Word], gaps: bool) -> list[tuple[float, float]]:
+    """Where an "um" could hide: gaps of at least ``MIN_S`` between spoken words (``gaps``), or
+    words lasting longer than their letters would take plus ``MIN_S``; none already holding one."""
+    spoken = [w for w in words if not is_filled_pause(w)]
+    pauses = [w for w in words if is_filled_pause(w)]
+    places = []
+    if gaps:
+        ends = [0.0] + [w.end for w in spoken[:-1]]
+        places = [(end, w.start) for end, w in zip(ends, spoken, strict=True) if w.start - end >= MIN_S]
+    else:
+        for w in spoken:
+            letters = max(1, sum(ch.isalpha() for ch in w.text))
+            if w.end - w.start > LETTER_S * letters + MIN_S:
+                places.append((w.start, w.end))
+    return [(a, b) for a, b in places if not any(a - NEAR_S <= p.start <= b + NEAR_S for p in pauses)]
+
+
+def window_candidates(
+    transcriber: Transcriber, audio: np.ndarray, places: list[tuple[float, float]], pad: float
+) -> tuple[int, int]:
+    """Filled pauses found by decoding a padded window around each place again, and the decodings."""
+    count = 0
+    rate = 16000
+    for start, end in places:
+        lo, hi = max(0, int((start - pad) * rate)), min(len(audio), int((end + pad) * rate))
+        words, _ = transcriber.transcribe_chunk(audio[lo:hi], offset_s=lo / rate)
+        count += any(is_filled_pause(w) and start - NEAR_S <= w.start <= end + NEAR_S for w in words)
+    return count, len(places)
+
+
 def rates(clips: list[Clip], extra: tuple[str, float] | None = None) -> str:
     def found(c: Clip) -> int:
         return c.found + (c.candidates[extra] if extra else 0)
@@ -120,9 +157,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--flat", type=float, nargs="+", default=[0.5, 1.0, 1.5], help="semitones")
     parser.add_argument("--model", default="tiny.en")
+    parser.add_argument("--windows", action="store_true", help="also decode a window around each place again")
+    parser.add_argument("--pad", type=float, nargs="+", default=[0.5, 1.0], help="seconds each side of a window")
     args = parser.parse_args()
     transcriber = Transcriber(args.model)
     clips: list[Clip] = []
+    decodings = 0
     for name in SETS:
         manifest = ROOT / name / "manifest.jsonl"
         for entry in load_manifest(manifest):
@@ -133,6 +173,12 @@ def main() -> None:
             for flat in args.flat:
                 clip.candidates["gap", flat] = gap_candidates(runs, words, flat)
                 clip.candidates["stretched", flat] = stretched_candidates(runs, words, flat)
+            for pad in args.pad if args.windows else []:
+                for kind, gaps in (("window: gap", True), ("window: stretched", False)):
+                    clip.candidates[kind, pad], more = window_candidates(
+                        transcriber, audio, hiding_places(words, gaps), pad
+                    )
+                    decodings += more
             clips.append(clip)
     print(f"machine: {platform.machine()}, Python {platform.python_version()}, model {args.model}")
     print("filled pauses, precision / recall counted per clip, without and with candidates by sound")
@@ -144,6 +190,11 @@ def main() -> None:
         for kind in ("gap", "stretched"):
             for flat in args.flat:
                 print(f"  + {kind:9s} flat <= {flat:.1f} st  {rates(own, (kind, flat))}")
+        for pad in args.pad if args.windows else []:
+            for kind in ("window: gap", "window: stretched"):
+                print(f"  + {kind:17s} pad {pad:.1f} s  {rates(own, (kind, pad))}")
+    if args.windows:
+        print(f"windows decoded again: {decodings}")
 
 
 if __name__ == "__main__":

@@ -183,6 +183,7 @@ def test_a_story_question_answered_in_general_makes_no_point(questions) -> None:
     [
         ("I told her up front it would be wrong about one time in ten.", True),
         ("We traced it to the prompt template.", True),
+        ("We used the old labels for the first version.", True),  # a four-letter past
         ("Large models can develop abilities nobody trained them for.", False),  # no one of ours
         ("If that happened to one of mine, I'd look at the logs.", False),  # a condition
         ("We never had an incident like that.", False),  # denied
@@ -230,6 +231,11 @@ def test_advice_in_the_negative_is_not_a_denial(text: str, denied: bool) -> None
         ("I'd need more data before building anything.", True),  # "need" ends in -ed, is no participle
         ("I'd embed the documents with an open model.", True),
         ("I'd put it in shadow mode for a month.", True),  # "put" could be either; "would" is likelier
+        ("I'd used the same split the year before.", False),  # four letters, still "had used"
+        ("I'd needed a second opinion on the labels.", False),  # "needed" is a past, "need" is not
+        ("I'd let the team decide on the threshold.", True),  # "let" spelled as its present
+        ("I'd never seen drift that fast before.", False),
+        ("Honestly that is the part I'd", True),  # "'d" with nothing after it
     ],
 )
 def test_had_before_a_participle_is_a_story_not_a_hypothetical(text: str, hypothetical: bool) -> None:

@@ -72,17 +72,13 @@ _NEGATION = {
 }  # fmt: skip
 _SUBJECTS = {"i", "we", "there", "they", "our", "my"}
 _ADVERBS = {"really", "actually", "honestly", "even", "ever", "just", "yet", "properly", "formally"}
-# "'d" before a past participle is "had", a story's past ("I'd planned to hide the reasons"), not "would".
-_HAD_PARTICIPLE = (
-    r"(?! (already |never |just |not |only )?((?!need|feed|embed|proceed|exceed|succeed|speed|seed)\w+ed|been|had"
-    r"|done|seen|gone|made|taken|written|built|thought|told|found|got|given|known|heard|begun|spent|sent|brought"
-    r"|bought|kept|lost|won|chosen)\b)"
-)
 _HYPOTHETICAL = re.compile(
     r"^(in general|generally|typically|ideally|normally|usually you|you'd|you would|you should|you need|"
     r"you have to|you must|you always|one should|i think|i guess|i suppose)\b"
-    r"|\b(i|we|you)('d" + _HAD_PARTICIPLE + r"| would| should| could| might)\b"
+    r"|\b(i|we|you)( would| should| could| might)\b"
 )
+# "'d" before a past participle is "had", a story's past ("I'd planned to hide the reasons"), not "would".
+_D_THEN = re.compile(r"\b(?:i|we|you)'d\b(?: (?:(?:already|never|just|not|only) )?([\w']+))?")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -209,7 +205,8 @@ def _topic_only(words: list[str]) -> bool:
 
 
 def _hypothetical(words: list[str]) -> bool:
-    return _HYPOTHETICAL.search(" ".join(words[:12])) is not None
+    head = " ".join(words[:12])
+    return _HYPOTHETICAL.search(head) is not None or any(not _participle(m[1] or "") for m in _D_THEN.finditer(head))
 
 
 _FIRST_PERSON = frozenset(["i", "we", "my", "our", "me", "us", "i'd", "we'd", "i've", "we've"])
@@ -220,11 +217,23 @@ _PAST_TEXT = (
 )
 _PAST = frozenset(_PAST_TEXT.split())
 # words ending in -ed that are no past tense
-_NOT_PAST = frozenset(["need", "feed", "speed", "embed", "seed", "proceed", "exceed", "succeed", "indeed"])
+_NOT_PAST = frozenset(
+    ["need", "feed", "seed", "deed", "heed", "speed", "embed", "proceed", "exceed", "succeed", "indeed"]
+)
+
+
+# past participles that are not also a simple past above
+_PARTICIPLES = frozenset(["been", "done", "seen", "gone", "taken", "written", "given", "known", "begun", "chosen"])
+# pasts spelled as their present: after "'d" they are likelier "would" ("I'd let the team decide")
+_SAME_AS_PRESENT = frozenset(["let", "hit", "shut"])
 
 
 def _past(word: str) -> bool:
-    return word in _PAST or (len(word) > 4 and word.endswith("ed") and word not in _NOT_PAST)
+    return word in _PAST or (len(word) > 3 and word.endswith("ed") and word not in _NOT_PAST)
+
+
+def _participle(word: str) -> bool:
+    return word in _PARTICIPLES or (_past(word) and word not in _SAME_AS_PRESENT)
 
 
 def tells_of_own_work(parts: Sequence[Stretch]) -> bool:

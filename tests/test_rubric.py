@@ -184,6 +184,7 @@ def test_a_story_question_answered_in_general_makes_no_point(questions) -> None:
         ("I told her up front it would be wrong about one time in ten.", True),
         ("We traced it to the prompt template.", True),
         ("We used the old labels for the first version.", True),  # a four-letter past
+        ("Myself and two others migrated the pipeline.", True),  # every first-person form analysis counts
         ("Large models can develop abilities nobody trained them for.", False),  # no one of ours
         ("If that happened to one of mine, I'd look at the logs.", False),  # a condition
         ("We never had an incident like that.", False),  # denied

@@ -26,7 +26,7 @@ from .schema import (
     TextAnalysis,
     Word,
 )
-from .tokens import Token, from_text, from_words, sentences, written
+from .tokens import I_WORDS, WE_WORDS, Token, from_text, from_words, sentences, written
 
 LONG_PAUSE_S = 2.0
 TARGET_WPM = Range(low=120, high=160)
@@ -56,8 +56,6 @@ HEDGES = [
     "i'd say",
 ]
 STORY_HEDGES = ["we would", "we'd", "you would", "you'd"]  # hypotheticals in a story of one's own work
-I_WORDS = {"i", "i'm", "i've", "i'd", "i'll", "me", "my", "myself", "mine"}
-WE_WORDS = {"we", "we're", "we've", "we'd", "we'll", "us", "our", "ours", "ourselves"}
 
 STAR_CUES: dict[str, list[str]] = {
     "situation": [

@@ -27,7 +27,7 @@ import numpy as np
 
 from .questions import Question, RubricPoint
 from .schema import RubricResult
-from .tokens import Token, from_text, sentences, without_filled_pauses
+from .tokens import I_WORDS, WE_WORDS, Token, from_text, sentences, without_filled_pauses
 
 Method = Literal["cues", "rules", "meaning", "combined"]
 METHODS: tuple[Method, ...] = ("cues", "rules", "meaning", "combined")
@@ -209,7 +209,7 @@ def _hypothetical(words: list[str]) -> bool:
     return _HYPOTHETICAL.search(head) is not None or any(not _participle(m[1] or "") for m in _D_THEN.finditer(head))
 
 
-_FIRST_PERSON = frozenset(["i", "we", "my", "our", "me", "us", "i'd", "we'd", "i've", "we've"])
+_FIRST_PERSON = I_WORDS | WE_WORDS
 _PAST_TEXT = (
     "was were had did went came saw found took made built began got gave told said thought knew ran wrote kept "
     "left lost spent sent brought bought caught felt held led meant met paid sat stood understood won chose "

@@ -17,6 +17,9 @@ FILLED_PAUSE = re.compile(r"^(u+m+|u+h+m*|e+r+m*|a+h+|h+m+|m{2,})$")
 _EDGE = "\"'“”‘’()[]{}«»…*_"
 _CLAUSE_END = (",", ";", ":", "—", "–", "-", "...", "…")
 _SENTENCE_END = (".", "?", "!")
+# The speaker in the first person, alone or with a team (every form a tokeniser keeps as one word).
+I_WORDS = frozenset(["i", "i'm", "i've", "i'd", "i'll", "me", "my", "myself", "mine"])
+WE_WORDS = frozenset(["we", "we're", "we've", "we'd", "we'll", "us", "our", "ours", "ourselves"])
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import numpy as np
@@ -32,3 +33,14 @@ def _cache_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _ctrl_c_reaches_voiceprep():
+    """The end-to-end tests press Ctrl-C by sending voiceprep SIGINT, as a terminal does to the
+    program in front. A shell starts a background job (``pytest ... &`` in a script) with SIGINT
+    ignored, every process it starts inherits that, and Python then leaves it ignored: voiceprep
+    went on recording through the test's Ctrl-C. Handled here, its children start with the default."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield

@@ -218,9 +218,11 @@ def test_a_retry_with_fewer_loops_is_kept_however_sure_the_loop_was(
 def test_a_creaky_voice_whisper_is_unsure_of_is_still_heard(transcriber: Transcriber) -> None:
     # Both decodings of this clip ("Montreal forced aligner", said in creaky voice) come out with
     # a no-speech probability over 0.5 and a log-probability of -0.89 to -0.97: dropped as
-    # silence at the old -0.8, and the transcript was empty.
+    # silence at the old -0.8, and the transcript was empty. What is heard differs with the
+    # processor (int8 decoding): "Montreal for it." with AVX2, "every country all for is still
+    # mine." with AVX-512; empty at -0.8 on both.
     clip = Path(__file__).parent / "data" / "real-speech" / "mfa" / "mfa_creaky.flac"
-    assert "montreal" in content_words(transcriber.transcribe(load_audio(clip)).text)
+    assert len(content_words(transcriber.transcribe(load_audio(clip)).text)) >= 3
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,17 @@
 import itertools
 import os
+import signal
 import subprocess
 import sys
+import threading
+import time
 import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from voiceprep import audio
 from voiceprep.audio import VoiceDetector, WavStreamWriter, level_db, load_audio, read_wav, to_float
 from voiceprep.errors import AudioFileError
 
@@ -132,3 +136,29 @@ def test_long_audio_is_heard_by_the_vad_in_windows(monkeypatch: pytest.MonkeyPat
     speech = sum(e - s for s, e in whole)
     assert abs(sum(e - s for s, e in windowed) - speech) < 0.05 * speech
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(windowed))  # in order, not overlapping
+
+
+def test_ctrl_c_during_a_take_sets_the_event_and_raises_nowhere() -> None:
+    """Inside ``ctrl_c_sets`` a SIGINT only sets the event (the recording loop reads it between
+    blocks); outside, Ctrl-C raises KeyboardInterrupt again."""
+    pressed = threading.Event()
+    with audio.ctrl_c_sets(pressed):
+        os.kill(os.getpid(), signal.SIGINT)
+        assert pressed.wait(1.0)
+    with pytest.raises(KeyboardInterrupt):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1.0)
+
+
+def test_ctrl_c_sets_leaves_signals_alone_off_the_main_thread() -> None:
+    before = signal.getsignal(signal.SIGINT)
+    seen: list[object] = []
+
+    def take() -> None:
+        with audio.ctrl_c_sets(threading.Event()):
+            seen.append(signal.getsignal(signal.SIGINT))
+
+    worker = threading.Thread(target=take)
+    worker.start()
+    worker.join()
+    assert seen == [before]

@@ -10,6 +10,7 @@ import contextlib
 import math
 import os
 import queue
+import signal
 import struct
 import threading
 import time
@@ -299,6 +300,25 @@ class Recorder(Protocol):
     ) -> Take: ...
 
 
+@contextlib.contextmanager
+def ctrl_c_sets(event: threading.Event) -> Any:
+    """While inside, Ctrl-C sets ``event`` instead of raising KeyboardInterrupt (main thread only).
+
+    A KeyboardInterrupt lands between any two bytecodes, also just after a lock was taken and
+    before the ``with`` that would give it back: in the middle of a take, a lock of the recorder's
+    queue or of a listener could stay taken, and the thread waiting for it (PortAudio's, or the
+    transcriber's) with it. The recording loop reads the event with Enter's instead, between blocks.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread: Ctrl-C raises there, as before
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: event.set())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @dataclass
 class DeviceRecorder:
     """Records the microphone to a WAV file as it goes, until a stop rule fires.
@@ -321,7 +341,10 @@ class DeviceRecorder:
         listeners: list[BlockListener] | None = None,
     ) -> Take:
         sd = _sd()
-        blocks: queue.Queue[Int16Array] = queue.Queue()
+        # A SimpleQueue: its put never waits for a lock. A Queue's get, interrupted by Ctrl-C at
+        # the wrong instant, left its lock taken: PortAudio's thread then waited in put() for ever,
+        # and the main thread in stream.stop() for PortAudio's (an interview hung after Ctrl-C).
+        blocks: queue.SimpleQueue[Int16Array] = queue.SimpleQueue()
         block = int(self.samplerate * BLOCK_SECONDS)
 
         def callback(indata: Any, frames: int, t: Any, status: Any) -> None:
@@ -347,18 +370,25 @@ class DeviceRecorder:
         offset = 0
         limit = int(rules.max_seconds * self.samplerate)
         last_block = time.monotonic()
+        interrupted = threading.Event()
+
+        def asked_to_stop() -> str | None:
+            if interrupted.is_set():
+                return "interrupt"
+            return "enter" if stop is not None and stop.is_set() else None
+
         try:
-            with stream:
+            with ctrl_c_sets(interrupted), stream:
                 while offset < limit:
-                    if stop is not None and stop.is_set():
-                        stopped_by = "enter"
+                    if (asked := asked_to_stop()) is not None:
+                        stopped_by = asked
                         break
                     try:
                         # a short wait, so Enter ends the take at once rather than with the next block
                         data = blocks.get(timeout=STOP_POLL_S)
                     except queue.Empty:
-                        if stop is not None and stop.is_set():
-                            stopped_by = "enter"
+                        if (asked := asked_to_stop()) is not None:
+                            stopped_by = asked
                             break
                         if time.monotonic() - last_block < self.stall_seconds:
                             continue
@@ -404,6 +434,8 @@ class DeviceRecorder:
             ) from None
         finally:
             writer.close()
+        if interrupted.is_set():
+            stopped_by = "interrupt"  # Ctrl-C as the take ended (by silence, say) still means stop
         return Take(path, writer.seconds, stopped_by, detector.speech_started, peak)
 
 

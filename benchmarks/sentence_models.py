@@ -1,0 +1,122 @@
+"""How well a sentence model tells a point made from one not made, before any rule or threshold.
+
+    python benchmarks/sentence_models.py [--transformers FOLDER]
+
+For every labelled answer of the four rubric sets and every point of its question that has a
+description or examples, the answer's best stretch (sentence, window or clause, as the rubric
+cuts them) is scored against the point's nearest reference. The area under the ROC curve of
+those scores (points the labels say were made against those they say were not) is what the
+model brings on its own: 1.0 separates them perfectly at some threshold, 0.5 is chance. Rules,
+cues and thresholds come after and are measured by ``voiceprep eval`` and
+``rubric_methods.py``; this compares models without choosing any threshold for them.
+
+The shipped model (all-MiniLM-L6-v2, ONNX) is always scored. ``--transformers FOLDER`` scores a
+sentence-transformers model folder as well (mean pooling, as all-*-v2 models are trained), for
+which torch and transformers must be installed: they are no dependency of voiceprep. Also
+printed: the time to embed one answer's stretches (2 threads), averaged over the answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from voiceprep import rubric
+from voiceprep.embedding import shared_encoder
+from voiceprep.evaluate import load_rubric_set
+from voiceprep.questions import builtin_packs_dir, load_pack
+from voiceprep.tokens import from_text
+
+SETS = ["answers", "held-out", "held-out-2", "held-out-3"]
+ROOT = Path(__file__).resolve().parent.parent / "tests" / "data" / "rubric"
+
+Embed = Callable[[list[str]], np.ndarray]
+
+
+@dataclass
+class Pair:
+    set: str
+    stretches: list[str]
+    references: list[str]
+    made: bool
+
+
+def pairs() -> tuple[list[Pair], list[list[str]]]:
+    """Every (answer, point with references) pair of the four sets, and each answer's stretches."""
+    packs = [load_pack(f) for f in sorted(builtin_packs_dir().glob("*.yaml"))]
+    questions = {q.id: q for pack in packs for q in pack.questions}
+    out: list[Pair] = []
+    answers: list[list[str]] = []
+    for name in SETS:
+        for answer in load_rubric_set(ROOT / f"{name}.yaml", questions):
+            parts = [p.text for p in rubric.stretches(from_text(answer.text))]
+            answers.append(parts)
+            for point in questions[answer.question].points:
+                if point.references:
+                    out.append(Pair(name, parts, list(point.references), point.key in answer.made))
+    return out, answers
+
+
+def auc(made: list[float], not_made: list[float]) -> float:
+    """The chance that a point made scores above one not made (ties count half)."""
+    a, b = np.array(made)[:, None], np.array(not_made)[None, :]
+    return float(((a > b).sum() + 0.5 * (a == b).sum()) / (a.size * b.size))
+
+
+def transformers_model(folder: str) -> Embed:
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    torch.set_num_threads(2)
+    tokenizer, model = AutoTokenizer.from_pretrained(folder), AutoModel.from_pretrained(folder).eval()
+
+    def embed(texts: list[str]) -> np.ndarray:
+        batch = tokenizer(texts, padding=True, truncation=True, max_length=256, return_tensors="pt")
+        with torch.no_grad():
+            hidden = model(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).float()
+        vectors = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=1)
+        return np.asarray(vectors.numpy(), dtype=np.float32)
+
+    return embed
+
+
+def measure(name: str, embed: Embed, all_pairs: list[Pair], answers: list[list[str]]) -> None:
+    texts = sorted({t for p in all_pairs for t in p.stretches + p.references})
+    vectors = np.concatenate([embed(texts[k : k + 16]) for k in range(0, len(texts), 16)])
+    index = {t: k for k, t in enumerate(texts)}
+    scores: dict[str, list[tuple[float, bool]]] = {}
+    for p in all_pairs:
+        s, r = vectors[[index[t] for t in p.stretches]], vectors[[index[t] for t in p.references]]
+        scores.setdefault(p.set, []).append((float((s @ r.T).max()), p.made))
+    started = time.perf_counter()
+    for parts in answers:
+        embed(parts)
+    per_answer = (time.perf_counter() - started) / len(answers) * 1000
+    print(f"{name}: {per_answer:.0f} ms to embed an answer's stretches")
+    for label, sets in [(s, [s]) for s in SETS] + [("the three held-out sets", SETS[1:])]:
+        got = [x for s in sets for x in scores[s]]
+        made, not_made = [x for x, m in got if m], [x for x, m in got if not m]
+        print(f"  {label:24s} AUC {auc(made, not_made):.3f}  ({len(made)} made, {len(not_made)} not)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--transformers", metavar="FOLDER", help="a sentence-transformers model folder to score too")
+    args = parser.parse_args()
+    all_pairs, answers = pairs()
+    print(f"machine: {platform.machine()}, Python {platform.python_version()}")
+    encoder = shared_encoder()
+    measure("all-MiniLM-L6-v2 (shipped)", lambda texts: encoder.encode(texts), all_pairs, answers)
+    if args.transformers:
+        measure(Path(args.transformers).name, transformers_model(args.transformers), all_pairs, answers)
+
+
+if __name__ == "__main__":
+    main()

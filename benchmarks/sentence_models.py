@@ -2,9 +2,11 @@
 
     python benchmarks/sentence_models.py [--transformers FOLDER]
 
-For every labelled answer of the four rubric sets and every point of its question that has a
+For every labelled answer of the five rubric sets and every point of its question that has a
 description or examples, the answer's best stretch (sentence, window or clause, as the rubric
-cuts them) is scored against the point's nearest reference. The area under the ROC curve of
+cuts them) is scored two ways: against the point's nearest reference (its description or one
+of its examples), and against its prototype, the mean of its examples' vectors, as the rubric
+compares them (``rubric.similarities``). The area under the ROC curve of
 those scores (points the labels say were made against those they say were not) is what the
 model brings on its own: 1.0 separates them perfectly at some threshold, 0.5 is chance. Rules,
 cues and thresholds come after and are measured by ``voiceprep eval`` and
@@ -33,7 +35,7 @@ from voiceprep.evaluate import load_rubric_set
 from voiceprep.questions import builtin_packs_dir, load_pack
 from voiceprep.tokens import from_text
 
-SETS = ["answers", "held-out", "held-out-2", "held-out-3"]
+SETS = ["answers", "held-out", "held-out-2", "held-out-3", "held-out-4"]
 ROOT = Path(__file__).resolve().parent.parent / "tests" / "data" / "rubric"
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -44,11 +46,12 @@ class Pair:
     set: str
     stretches: list[str]
     references: list[str]
+    examples: list[str]
     made: bool
 
 
 def pairs() -> tuple[list[Pair], list[list[str]]]:
-    """Every (answer, point with references) pair of the four sets, and each answer's stretches."""
+    """Every (answer, point with references) pair of the five sets, and each answer's stretches."""
     packs = [load_pack(f) for f in sorted(builtin_packs_dir().glob("*.yaml"))]
     questions = {q.id: q for pack in packs for q in pack.questions}
     out: list[Pair] = []
@@ -59,7 +62,8 @@ def pairs() -> tuple[list[Pair], list[list[str]]]:
             answers.append(parts)
             for point in questions[answer.question].points:
                 if point.references:
-                    out.append(Pair(name, parts, list(point.references), point.key in answer.made))
+                    examples = list(point.examples or point.references)
+                    out.append(Pair(name, parts, list(point.references), examples, point.key in answer.made))
     return out, answers
 
 
@@ -91,19 +95,27 @@ def measure(name: str, embed: Embed, all_pairs: list[Pair], answers: list[list[s
     texts = sorted({t for p in all_pairs for t in p.stretches + p.references})
     vectors = np.concatenate([embed(texts[k : k + 16]) for k in range(0, len(texts), 16)])
     index = {t: k for k, t in enumerate(texts)}
-    scores: dict[str, list[tuple[float, bool]]] = {}
+    nearest: dict[str, list[tuple[float, bool]]] = {}
+    prototype: dict[str, list[tuple[float, bool]]] = {}
     for p in all_pairs:
-        s, r = vectors[[index[t] for t in p.stretches]], vectors[[index[t] for t in p.references]]
-        scores.setdefault(p.set, []).append((float((s @ r.T).max()), p.made))
+        s = vectors[[index[t] for t in p.stretches]]
+        r = vectors[[index[t] for t in p.references]]
+        mean = vectors[[index[t] for t in p.examples]].mean(axis=0)
+        nearest.setdefault(p.set, []).append((float((s @ r.T).max()), p.made))
+        prototype.setdefault(p.set, []).append((float((s @ (mean / np.linalg.norm(mean))).max()), p.made))
     started = time.perf_counter()
     for parts in answers:
         embed(parts)
     per_answer = (time.perf_counter() - started) / len(answers) * 1000
     print(f"{name}: {per_answer:.0f} ms to embed an answer's stretches")
-    for label, sets in [(s, [s]) for s in SETS] + [("the three held-out sets", SETS[1:])]:
-        got = [x for s in sets for x in scores[s]]
-        made, not_made = [x for x, m in got if m], [x for x, m in got if not m]
-        print(f"  {label:24s} AUC {auc(made, not_made):.3f}  ({len(made)} made, {len(not_made)} not)")
+    print("  AUC against the nearest reference, then against the prototype")
+    for label, sets in [(s, [s]) for s in SETS] + [("the held-out sets", SETS[1:])]:
+        cells = []
+        for scores in (nearest, prototype):
+            got = [x for s in sets for x in scores[s]]
+            made, not_made = [x for x, m in got if m], [x for x, m in got if not m]
+            cells.append(f"{auc(made, not_made):.3f}")
+        print(f"  {label:24s} {cells[0]}  {cells[1]}  ({len(made)} made, {len(not_made)} not)")
 
 
 def main() -> None:

@@ -162,3 +162,16 @@ def test_ctrl_c_sets_leaves_signals_alone_off_the_main_thread() -> None:
     worker.start()
     worker.join()
     assert seen == [before]
+
+
+def test_ctrl_c_ignored_on_start_stays_ignored_during_a_take() -> None:
+    """A background job starts with SIGINT ignored; a take does not take it back."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        pressed = threading.Event()
+        with audio.ctrl_c_sets(pressed):
+            os.kill(os.getpid(), signal.SIGINT)
+            assert not pressed.wait(0.3)
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -15,7 +15,7 @@ import struct
 import threading
 import time
 import wave
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -301,7 +301,7 @@ class Recorder(Protocol):
 
 
 @contextlib.contextmanager
-def ctrl_c_sets(event: threading.Event) -> Any:
+def ctrl_c_sets(event: threading.Event) -> Iterator[None]:
     """While inside, Ctrl-C sets ``event`` instead of raising KeyboardInterrupt (main thread only).
 
     A KeyboardInterrupt lands between any two bytecodes, also just after a lock was taken and
@@ -311,6 +311,9 @@ def ctrl_c_sets(event: threading.Event) -> Any:
     """
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers belong to the main thread: Ctrl-C raises there, as before
+        return
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        yield  # started with Ctrl-C ignored (a background job): it stays ignored
         return
     previous = signal.signal(signal.SIGINT, lambda signum, frame: event.set())
     try:

@@ -102,7 +102,7 @@ def test_the_numbers_line_says_how_many_it_left_out() -> None:
     text = "We saved 10% then 20% then 30% then 40% then 50% and 60% of the cost in the end."
     rep = analysis.analyze(words_from(text, step=0.4), q, "ml-engineer", duration_s=10.0, source="test")
     numbers = dict(headline_rows(rep))["Numbers"]
-    assert numbers.startswith("6, 6 measured: 10%, 20%, 30%, 40% and 2 more")
+    assert numbers.startswith("6 figures, 6 measured: 10%, 20%, 30%, 40% and 2 more")
 
 
 def test_the_decoding_names_its_hotwords() -> None:
@@ -201,6 +201,7 @@ def test_typed_text_lists_each_filler_and_number_by_line_and_column_in_its_conte
     assert "1:42  …y from 480 ms to 95 ms, {like}, 40% cheaper. And um it…" in lines
     assert "2:5  … like, 40% cheaper. And {um} it was good." in lines
     assert any(line.startswith("1:20  We cut p99 latency [from 480 ms to 95 ms], like,") for line in lines)
+    assert "Numbers  3 figures, 2 measured" in lines  # p99, the change, 40%; p99 alone measures nothing
 
 
 def test_terms_written_by_their_sound_are_shown_with_what_whisper_wrote(report) -> None:

@@ -165,6 +165,11 @@ def filler_count_reading(c: FillerCalibration | None) -> str:
     return "at least" if c.recall < TRUSTED_RATE else ""
 
 
+def figures_measured(count: int, measured: int) -> str:
+    """The numbers row: "3 figures, 2 measured" (measured: a before and after, a rate, a size...)."""
+    return f"{count} figure{'s' if count != 1 else ''}, {measured} measured"
+
+
 def format_filler_count(report: Report) -> str:
     """ "7", or "at least 7" / "about 7" as the speaker's calibration reads it."""
     reading = filler_count_reading(report.filler_calibration)
@@ -234,7 +239,7 @@ def headline_rows(report: Report, style: Style = Style()) -> list[tuple[str, str
         shown = ", ".join(describe(n) for n in mentions[:4])
         if len(mentions) > 4:
             shown += f" and {len(mentions) - 4} more"
-        label = f"{len(report.numbers)}, {len(quantified)} measured" + (f": {shown}" if shown else "")
+        label = figures_measured(len(report.numbers), len(quantified)) + (f": {shown}" if shown else "")
         ok = report.quantified if report.wants_numbers else None
         rows.append(("Numbers", label + ("  " + _verdict(style, ok) if ok is not None else "")))
     else:
@@ -517,7 +522,7 @@ def format_text_analysis(result: TextAnalysis, text: str, style: Style = Style()
         where = style.dim(f"    {_line_col(text, int(f.start)):>8}  ")
         out.append(where + _in_context(text, f, lambda w: style.warn("{" + w + "}")))
     measured = sum(n.quantified for n in result.numbers)
-    out.append(f"  Numbers  {len(result.numbers)}, {measured} measured")
+    out.append(f"  Numbers  {figures_measured(len(result.numbers), measured)}")
     for n in result.numbers:
         tag = "measured" if n.quantified else n.kind
         out.append(

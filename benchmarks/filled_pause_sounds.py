@@ -18,13 +18,14 @@ threshold in ``--flat`` is printed, none is chosen here.
 hesitations as the filler pass is, a short window around each place an "um" could hide (a
 gap of at least ``MIN_S`` between spoken words or before the first, or a stretched word as
 above), padded by ``--pad`` seconds each side. A window counts as a candidate where that
-decoding writes a filled pause inside the place (give or take ``NEAR_S``). Each clip of the dev sets is
-transcribed as `voiceprep analyze` transcribes a file; the candidates are added to the filled
-pauses it found, and counted per clip as `voiceprep eval` counts (a clip scores the smaller of
-the reference's count and the count found). That counting is generous to candidates: one in a
-clip that also misses a real filled pause counts as found even if it is elsewhere. Prints per
-speaker the filled pauses in the references, those found, and precision / recall without and
-with each kind of candidate:
+decoding writes a filled pause inside the place (give or take ``NEAR_S``).
+
+Each clip of the dev sets is transcribed as `voiceprep analyze` transcribes a file; the
+candidates are added to the filled pauses it found, and counted per clip as `voiceprep eval`
+counts (a clip scores the smaller of the reference's count and the count found). That counting
+is generous to candidates: one in a clip that also misses a real filled pause counts as found
+even if it is elsewhere. Prints per speaker the filled pauses in the references, those found,
+and precision / recall without and with each kind of candidate:
 
     python benchmarks/filled_pause_sounds.py [--flat 0.5 1.0 1.5] [--windows [--pad 0.5 1.0]]
 """
@@ -38,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceprep.audio import load_audio
+from voiceprep.audio import SAMPLE_RATE, load_audio
 from voiceprep.delivery import Frames, pitch_frames
 from voiceprep.evaluate import counted_fillers, load_manifest
 from voiceprep.schema import Word
@@ -101,12 +102,17 @@ def gap_candidates(runs: list[tuple[float, float, float]], words: list[Word], fl
     return count
 
 
+def letters_of(word: Word) -> int:
+    """Letters written, at least one: what a word's length is judged by."""
+    return max(1, sum(ch.isalpha() for ch in word.text))
+
+
 def stretched_candidates(runs: list[tuple[float, float, float]], words: list[Word], flat: float) -> int:
     count = 0
     for w in words:
         if is_filled_pause(w):
             continue
-        letters = max(1, sum(ch.isalpha() for ch in w.text))
+        letters = letters_of(w)
         inside = [
             (s, e) for s, e, spread in runs if spread <= flat and e - s >= MIN_S and w.start <= s and e <= w.end + 0.05
         ]
@@ -119,15 +125,11 @@ def hiding_places(words: list[Word], gaps: bool) -> list[tuple[float, float]]:
     words lasting longer than their letters would take plus ``MIN_S``; none already holding one."""
     spoken = [w for w in words if not is_filled_pause(w)]
     pauses = [w for w in words if is_filled_pause(w)]
-    places = []
     if gaps:
         ends = [0.0] + [w.end for w in spoken[:-1]]
         places = [(end, w.start) for end, w in zip(ends, spoken, strict=True) if w.start - end >= MIN_S]
     else:
-        for w in spoken:
-            letters = max(1, sum(ch.isalpha() for ch in w.text))
-            if w.end - w.start > LETTER_S * letters + MIN_S:
-                places.append((w.start, w.end))
+        places = [(w.start, w.end) for w in spoken if w.end - w.start > LETTER_S * letters_of(w) + MIN_S]
     return [(a, b) for a, b in places if not any(a - NEAR_S <= p.start <= b + NEAR_S for p in pauses)]
 
 
@@ -136,10 +138,9 @@ def window_candidates(
 ) -> tuple[int, int]:
     """Filled pauses found by decoding a padded window around each place again, and the decodings."""
     count = 0
-    rate = 16000
     for start, end in places:
-        lo, hi = max(0, int((start - pad) * rate)), min(len(audio), int((end + pad) * rate))
-        words, _ = transcriber.transcribe_chunk(audio[lo:hi], offset_s=lo / rate)
+        lo, hi = max(0, int((start - pad) * SAMPLE_RATE)), min(len(audio), int((end + pad) * SAMPLE_RATE))
+        words, _ = transcriber.transcribe_chunk(audio[lo:hi], offset_s=lo / SAMPLE_RATE)
         count += any(is_filled_pause(w) and start - NEAR_S <= w.start <= end + NEAR_S for w in words)
     return count, len(places)
 

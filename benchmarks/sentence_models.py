@@ -32,7 +32,7 @@ import numpy as np
 from voiceprep import rubric
 from voiceprep.embedding import shared_encoder
 from voiceprep.evaluate import load_rubric_set
-from voiceprep.questions import builtin_packs_dir, load_pack
+from voiceprep.questions import Library
 from voiceprep.tokens import from_text
 
 SETS = ["answers", "held-out", "held-out-2", "held-out-3", "held-out-4"]
@@ -52,8 +52,7 @@ class Pair:
 
 def pairs() -> tuple[list[Pair], list[list[str]]]:
     """Every (answer, point with references) pair of the five sets, and each answer's stretches."""
-    packs = [load_pack(f) for f in sorted(builtin_packs_dir().glob("*.yaml"))]
-    questions = {q.id: q for pack in packs for q in pack.questions}
+    questions = {q.id: q for _, q in Library.load(None).questions()}  # the built-in packs
     out: list[Pair] = []
     answers: list[list[str]] = []
     for name in SETS:

@@ -305,9 +305,9 @@ def coaching_hints(report: Report, question: Question) -> list[str]:
     if len(report.hedges) >= 2:
         sample = ", ".join(f"'{h.text}'" for h in report.hedges[:3])
         hints.append(f"Hedged {len(report.hedges)} times ({sample}): say what you did and what happened.")
-    elif question.is_story and any(r.why == rubric.WHY_GENERAL for r in report.rubric):
+    elif question.is_story and rubric.judged(report.rubric, rubric.WHY_GENERAL):
         hints.append("Told in general, with no time it happened to you: a panel wants one real case, told as yours.")
-    elif question.is_story and any(r.why == rubric.WHY_HYPOTHETICAL for r in report.rubric):
+    elif question.is_story and rubric.judged(report.rubric, rubric.WHY_HYPOTHETICAL):
         hints.append("Told as what you would do ('in general we'd...'): a panel scores what you did.")
     p = report.pronouns
     if question.is_story and p.we >= 3 and p.i_share is not None and p.i_share < 0.35:

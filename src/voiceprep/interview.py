@@ -152,7 +152,7 @@ def next_probe(question: Question, reports: list[Report], asked: list[Probe]) ->
     reasons = {p.reason for p in asked}
     first = reports[0]
     # a theory where a story was asked for: a panel asks for the story before its details
-    told_in_general = question.is_story and any(r.why == rubric.WHY_GENERAL for r in first.rubric)
+    told_in_general = question.is_story and rubric.judged(first.rubric, rubric.WHY_GENERAL)
     if told_in_general and "told in general" not in reasons:
         return Probe(text=STORY_PROBE, reason="told in general")
     if question.wants_numbers and "no measured outcome" not in reasons and not any(r.quantified for r in reports):
@@ -163,7 +163,7 @@ def next_probe(question: Question, reports: list[Report], asked: list[Probe]) ->
             if point.probes and point.key not in made:
                 return Probe(text=point.probes[0], reason="missed point", point_id=point.key)
     p = first.pronouns
-    hypothetical = any(r.why == rubric.WHY_HYPOTHETICAL for r in first.rubric)
+    hypothetical = rubric.judged(first.rubric, rubric.WHY_HYPOTHETICAL)
     mostly_we = p.we >= 3 and p.i_share is not None and p.i_share < 0.35
     if question.is_story and (hypothetical or mostly_we) and "told as we or a hypothetical" not in reasons:
         return Probe(text=OWNERSHIP_PROBE, reason="told as we or a hypothetical")

@@ -525,6 +525,11 @@ def _judge(
     )
 
 
+def judged(results: Sequence[RubricResult], why: str) -> bool:
+    """Whether any point was judged for ``why`` (one of the ``WHY_*`` reasons)."""
+    return any(r.why == why for r in results)
+
+
 def coverage(
     question: Question,
     tokens: list[Token],

@@ -126,8 +126,8 @@ def hiding_places(words: list[Word], gaps: bool) -> list[tuple[float, float]]:
     spoken = [w for w in words if not is_filled_pause(w)]
     pauses = [w for w in words if is_filled_pause(w)]
     if gaps:
-        ends = [0.0] + [w.end for w in spoken[:-1]]
-        places = [(end, w.start) for end, w in zip(ends, spoken, strict=True) if w.start - end >= MIN_S]
+        ends = [0.0] + [w.end for w in spoken]  # one more than the words: a clip may have none
+        places = [(end, w.start) for end, w in zip(ends, spoken, strict=False) if w.start - end >= MIN_S]
     else:
         places = [(w.start, w.end) for w in spoken if w.end - w.start > LETTER_S * letters_of(w) + MIN_S]
     return [(a, b) for a, b in places if not any(a - NEAR_S <= p.start <= b + NEAR_S for p in pauses)]
@@ -135,14 +135,26 @@ def hiding_places(words: list[Word], gaps: bool) -> list[tuple[float, float]]:
 
 def window_candidates(
     transcriber: Transcriber, audio: np.ndarray, places: list[tuple[float, float]], pad: float
-) -> tuple[int, int]:
-    """Filled pauses found by decoding a padded window around each place again, and the decodings."""
-    count = 0
+) -> list[Word]:
+    """The filled pause (the first) found by decoding a padded window around each place again."""
+    found = []
     for start, end in places:
         lo, hi = max(0, int((start - pad) * SAMPLE_RATE)), min(len(audio), int((end + pad) * SAMPLE_RATE))
         words, _ = transcriber.transcribe_chunk(audio[lo:hi], offset_s=lo / SAMPLE_RATE)
-        count += any(is_filled_pause(w) and start - NEAR_S <= w.start <= end + NEAR_S for w in words)
-    return count, len(places)
+        found += [w for w in words if is_filled_pause(w) and start - NEAR_S <= w.start <= end + NEAR_S][:1]
+    return found
+
+
+def confirmed(found: list[Word], runs: list[tuple[float, float, float]], flat: float) -> int:
+    """Of the filled pauses a window wrote, those with a flat voiced run of ``MIN_S`` or more where
+    Whisper put them (give or take ``NEAR_S``): the sound backing the decoding."""
+    return sum(
+        any(
+            e - s >= MIN_S and spread <= flat and overlap(s, e, w.start - NEAR_S, w.end + NEAR_S) >= MIN_S
+            for s, e, spread in runs
+        )
+        for w in found
+    )
 
 
 def rates(clips: list[Clip], extra: tuple[str, float] | None = None) -> str:
@@ -176,10 +188,12 @@ def main() -> None:
                 clip.candidates["stretched", flat] = stretched_candidates(runs, words, flat)
             for pad in args.pad if args.windows else []:
                 for kind, gaps in (("window: gap", True), ("window: stretched", False)):
-                    clip.candidates[kind, pad], more = window_candidates(
-                        transcriber, audio, hiding_places(words, gaps), pad
-                    )
-                    decodings += more
+                    places = hiding_places(words, gaps)
+                    found = window_candidates(transcriber, audio, places, pad)
+                    decodings += len(places)
+                    clip.candidates[kind, pad] = len(found)
+                    for flat in args.flat:
+                        clip.candidates[f"{kind}, flat <= {flat:.1f} st", pad] = confirmed(found, runs, flat)
             clips.append(clip)
     print(f"machine: {platform.machine()}, Python {platform.python_version()}, model {args.model}")
     print("filled pauses, precision / recall counted per clip, without and with candidates by sound")
@@ -194,6 +208,9 @@ def main() -> None:
         for pad in args.pad if args.windows else []:
             for kind in ("window: gap", "window: stretched"):
                 print(f"  + {kind:17s} pad {pad:.1f} s  {rates(own, (kind, pad))}")
+                for flat in args.flat:
+                    confirmed_kind = f"{kind}, flat <= {flat:.1f} st"
+                    print(f"    and a flat run there <= {flat:.1f} st  {rates(own, (confirmed_kind, pad))}")
     if args.windows:
         print(f"windows decoded again: {decodings}")
 

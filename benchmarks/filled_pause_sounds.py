@@ -18,7 +18,9 @@ threshold in ``--flat`` is printed, none is chosen here.
 hesitations as the filler pass is, a short window around each place an "um" could hide (a
 gap of at least ``MIN_S`` between spoken words or before the first, or a stretched word as
 above), padded by ``--pad`` seconds each side. A window counts as a candidate where that
-decoding writes a filled pause inside the place (give or take ``NEAR_S``).
+decoding writes a filled pause inside the place (give or take ``NEAR_S``); each such variant is
+also counted with only the filled pauses that a flat voiced run (each ``--flat``) backs where
+Whisper wrote them.
 
 Each clip of the dev sets is transcribed as `voiceprep analyze` transcribes a file; the
 candidates are added to the filled pauses it found, and counted per clip as `voiceprep eval`

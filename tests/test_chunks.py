@@ -3,7 +3,14 @@
 import itertools
 
 from voiceprep.schema import Word
-from voiceprep.transcribe import chunk_spans, merge_filled_pauses, sure_of, unheard_speech, unheard_stretches
+from voiceprep.transcribe import (
+    chunk_spans,
+    gap_places,
+    merge_filled_pauses,
+    sure_of,
+    unheard_speech,
+    unheard_stretches,
+)
 
 SR = 16000
 
@@ -161,3 +168,17 @@ def test_a_decoding_is_sure_of_its_words_when_their_mean_probability_reaches_the
     assert sure_of(words, 0.0)
     assert not sure_of([], 0.0)  # no words: nothing to be sure of
     assert not sure_of(words[1:2], 0.0)  # only a hesitation
+
+
+def test_a_filled_pause_could_hide_in_any_gap_of_a_fifth_of_a_second_not_beside_one_already_found() -> None:
+    words = [
+        Word(text="So", start=0.5, end=0.7),  # 0.5 s after the window's start: a place
+        Word(text="we", start=0.8, end=0.9),  # 0.1 s: too short for an "um"
+        Word(text="shipped", start=1.4, end=1.8),  # 0.5 s: a place
+        Word(text="um,", start=2.3, end=2.6),  # a filled pause written already
+        Word(text="the", start=3.2, end=3.3),  # beside it: not searched again
+        Word(text="model.", start=3.5, end=3.9),  # exactly 0.2 s: a place
+    ]
+    assert gap_places(words, 0.0) == [(0, 0.0, 0.5), (2, 0.9, 1.4), (5, 3.3, 3.5)]
+    assert gap_places(words, 0.4) == [(2, 0.9, 1.4), (5, 3.3, 3.5)]  # the window starts just before "So"
+    assert gap_places([], 0.0) == []

@@ -79,6 +79,8 @@ def test_format_decoding_names_the_settings_that_change_the_figures() -> None:
     assert gated.startswith(f"beam 5, prompted pass, plain pass too where its words' mean probability < {PLAIN_BELOW}")
     assert repr(FILLER_PROMPT) in gated and gated.endswith("deterministic retries")
     assert f"chunks up to {MAX_CHUNK_S:g} s" in gated
+    assert "gaps given a filled pause at p >= 0.2" in gated
+    assert "gaps given" not in format_decoding(asdict(Settings(gap_probe=2.0)))
     assert "chunks up to 20 s" in format_decoding(asdict(Settings(max_chunk_s=20.0)))
     two_pass = format_decoding(asdict(Settings(plain_below=2.0)))
     assert two_pass.startswith("beam 5, plain + prompted pass,") and repr(FILLER_PROMPT) in two_pass

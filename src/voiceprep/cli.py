@@ -68,7 +68,7 @@ from .speech import VOICES
 from .store import RECOVERABLE, Session, Store, resolve_home, write_text
 from .stream import transcribe_streaming
 from .terminal import Console, ProgressBar
-from .transcribe import PLAIN_BELOW, Settings, give_back_memory, resolve_model
+from .transcribe import GAP_PROBE_P, PLAIN_BELOW, Settings, give_back_memory, resolve_model
 
 # ---------------------------------------------------------------- helpers
 
@@ -506,6 +506,8 @@ def cmd_eval(args: argparse.Namespace, console: Console) -> int:
         settings.filler_beam_size = args.filler_beam_size
     if args.plain_below is not None:
         settings.plain_below = args.plain_below
+    if args.gap_probe is not None:
+        settings.gap_probe = args.gap_probe
     if args.prompt is not None:
         settings.initial_prompt = args.prompt
     if args.no_prompt:  # no prompted decoding at all, not the filler pass with the built-in prompt
@@ -1004,6 +1006,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="P",
         help=f"decode a chunk plainly as well where the prompted pass's words have a mean probability under P "
         f"(default {PLAIN_BELOW}; 2: every chunk, both passes side by side; 0: never)",
+    )
+    p.add_argument(
+        "--gap-probe",
+        type=float,
+        metavar="P",
+        help=f"write a filled pause in a gap between words where the prompted decoder gives a hesitation "
+        f"at least P (default {GAP_PROBE_P}; over 1: never)",
     )
     p.add_argument("--live", action="store_true", help="transcribe as practice does, while the answer is spoken")
     p.add_argument("--hotwords", metavar="TERMS", help="terms to bias the plain pass towards, to measure their effect")

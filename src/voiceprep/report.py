@@ -581,6 +581,9 @@ def format_decoding(settings: dict[str, object]) -> str:
         parts.append(f"chunks up to {chunk:g} s")
     if prompt:
         parts.append(f"prompt {str(prompt)!r}")
+    gap_probe = settings.get("gap_probe")
+    if settings.get("filler_pass") and isinstance(gap_probe, (int, float)) and gap_probe <= 1:
+        parts.append(f"gaps given a filled pause at p >= {gap_probe:g}")
     if settings.get("hotwords"):
         parts.append(f"hotwords {settings['hotwords']!r}")
     if settings.get("sampling_fallback", True):

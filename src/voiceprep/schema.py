@@ -57,6 +57,9 @@ class ModelInfo(Record):
     # Long audio cut at pauses into chunks of at most this many seconds; None: not chunked, or
     # saved before it was recorded (chunks of up to 25 s then).
     max_chunk_s: float | None = None
+    # Gaps between words given a filled pause where the prompted decoder gave a hesitation at
+    # least this probability; None: not searched, or saved before it was.
+    gap_probe: float | None = None
     parallel_passes: bool = False  # the prompted pass on a model of its own, beside the plain one
     hotwords: str | None = None  # terms the plain pass was biased towards
     terms: list[str] = []  # the question's vocabulary, given to the prompted pass

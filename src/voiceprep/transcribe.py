@@ -47,6 +47,17 @@ SPLIT_MODELS: dict[str, tuple[str, list[tuple[str, list[str]]]]] = {
 # it keeps "um" and "uh" it would otherwise tidy away.
 FILLER_PROMPT = "Um, so, uh, I mean, like, we... hmm, er, you know, okay."
 
+# Filled pauses Whisper heard and did not write (``Transcriber.gap_fillers``): at each gap between
+# words where one could be, the probability the prompted decoder gives a hesitation as the next
+# word. At least GAP_PROBE_P there, one is written. Chosen on the dev sets' three speakers, where
+# 0.1-0.3 were measured (README, "Filled pauses Whisper heard and did not write").
+GAP_PROBE_P = 0.2
+GAP_MIN_S = 0.2  # a filled pause lasts 0.2-1 s: a shorter gap holds none
+GAP_FILLER_S = 0.4  # the length given to one found in a gap, at its start: where in the gap it lay is not known
+# Hesitations that are one token each to Whisper's tokenizer (" hmm", " umm" are more, and are
+# led by the same first tokens as words: " h", " u").
+GAP_FILLERS = (" um", " Um", " uh", " Uh", " er", " Er", " hmm", " Hmm", " mm", " Mm", " ah", " Ah")
+
 
 def resolve_model(name: str | None) -> tuple[str, Path]:
     """The display name and local directory of a model: a packaged name or a folder."""
@@ -376,6 +387,10 @@ class Settings:
     plain_below: float = PLAIN_BELOW
     # Long audio is cut at pauses into chunks of at most this many seconds (``chunk_spans``).
     max_chunk_s: float = MAX_CHUNK_S
+    # A gap between words where the prompted decoder, told the words before it, gives a
+    # hesitation at least this probability is given a filled pause (``Transcriber.gap_fillers``),
+    # where a file is transcribed (not live). Over 1: never.
+    gap_probe: float = GAP_PROBE_P
 
     @classmethod
     def whisper_defaults(cls) -> Settings:
@@ -531,6 +546,7 @@ class Transcriber:
             chunked=self.settings.chunked,
             filler_pass=self.settings.filler_pass,
             plain_below=self.settings.plain_below if self.settings.filler_pass else None,
+            gap_probe=self.settings.gap_probe if self.probes_gaps else None,
             max_chunk_s=self.settings.max_chunk_s if self.settings.chunked else None,
             parallel_passes=self._prompted_model is not None,
             hotwords=self.settings.hotwords,
@@ -540,6 +556,11 @@ class Transcriber:
             seed=self.settings.seed if self.settings.sampling_fallback else None,
             faster_whisper_version=faster_whisper_version(),
         )
+
+    @property
+    def probes_gaps(self) -> bool:
+        """Whether gaps between words are searched for filled pauses the decodings heard and did not write."""
+        return self.settings.filler_pass and self.settings.gap_probe <= 1.0
 
     @property
     def plain_kept(self) -> int:
@@ -617,6 +638,90 @@ class Transcriber:
             self._models[wanted] = self._load_model(wanted)
         self.threads_used.add(wanted)
         return self._models[wanted]
+
+    def gap_fillers(self, audio: FloatArray, offset_s: float, words: list[Word]) -> list[Word]:
+        """The filled pauses Whisper heard in the gaps between ``words`` (of ``audio``, timed from
+        ``offset_s``) and did not write.
+
+        Prompted with hesitations, Whisper still leaves out some "um"s it hears: at a gap of
+        ``GAP_MIN_S`` or more between two spoken words it gives a hesitation some probability as
+        the next word and writes the word after it instead. One forced decoding per window of
+        the words already written (no search) reads that probability at every gap at once;
+        where it reaches ``Settings.gap_probe``, the likeliest hesitation is written at the
+        gap's start, with that probability. A gap beside a filled pause already written is left
+        alone. The decoder hears the audio as the decodings did (the VAD's speech, one window),
+        so where the prompted pass has just decoded the same audio its encoder output is taken
+        (``SharedEncoder``) and the cost is one pass of the decoder over the words.
+        """
+        if not self.probes_gaps or not words:
+            return []
+        if len(audio) <= MAX_CHUNK_S * SAMPLE_RATE:
+            windows = [(0, len(audio))]  # as the chunk was decoded
+        else:  # longer than one window (chunks set longer than ``MAX_CHUNK_S``): cut as chunks are
+            windows = chunk_spans(speech_spans(audio), len(audio), MAX_CHUNK_S)
+        found: list[Word] = []
+        for lo, hi in windows:
+            start_s, end_s = offset_s + lo / SAMPLE_RATE, offset_s + hi / SAMPLE_RATE
+            inside = [w for w in words if start_s <= w.start < end_s]
+            places = gap_places(inside, start_s)
+            if places:
+                found += self._probe(audio[lo:hi], inside, places)
+        return found
+
+    def _probe(self, audio: FloatArray, words: list[Word], places: list[tuple[int, float, float]]) -> list[Word]:
+        """The filled pauses at ``places`` (index of the word after the gap, gap start, gap end)."""
+        model = self._model_now()
+        tokenizer, fillers = self._gap_tokens(model)
+        encoded = self._encoded_as_decoded(model, audio)
+        if encoded is None:
+            return []
+        before = tokenizer.encode(" " + self._filler_prompt())
+        prompt = model.get_prompt(tokenizer, before, without_timestamps=True, prefix=" ".join(w.text for w in words))
+        steps = model.model.generate(
+            encoded, [prompt], beam_size=1, max_length=len(prompt) + 2, return_logits_vocab=True
+        )[0].logits[0]
+        out = []
+        for k, gap_start, gap_end in places:
+            said = " ".join(w.text for w in words[:k])
+            at = len(tokenizer.encode(" " + said)) if said else 0
+            if at >= len(steps):  # past the prefix faster-whisper keeps (half the context)
+                break
+            logits = np.asarray(steps[at], dtype=np.float64)
+            chance = np.exp(logits - logits.max())
+            chance /= chance.sum()
+            p = float(chance[fillers].sum())
+            if p >= self.settings.gap_probe:
+                text = tokenizer.decode([fillers[int(np.argmax(chance[fillers]))]]).strip()
+                end = min(gap_end, gap_start + GAP_FILLER_S)
+                out.append(Word(text=text, start=round(gap_start, 3), end=round(end, 3), probability=round(p, 3)))
+        return out
+
+    def _encoded_as_decoded(self, model: Any, audio: FloatArray) -> Any:
+        """The encoder output of the first window of ``audio`` as ``WhisperModel.transcribe`` computes
+        it with the VAD filter: the speech the VAD keeps, joined, as features. None: no speech."""
+        import faster_whisper.transcribe as fw
+        from faster_whisper.audio import pad_or_trim
+        from faster_whisper.vad import VadOptions, collect_chunks
+
+        samples = np.asarray(audio, dtype=np.float32)
+        spans = fw.get_speech_timestamps(samples, VadOptions())  # the decodings' own, shared (``share_vad``)
+        if not spans:
+            return None
+        pieces, _ = collect_chunks(samples, spans)
+        features = model.feature_extractor(np.concatenate(pieces, axis=0))
+        frames = min(model.feature_extractor.nb_max_frames, features.shape[-1] - 1)
+        self.encoder.start_decoding()  # a decoding of its own: its window is always encoded
+        return model.encode(pad_or_trim(features[:, :frames]))
+
+    def _gap_tokens(self, model: Any) -> tuple[Any, list[int]]:
+        """The model's tokenizer, and the token of each of ``GAP_FILLERS`` that is one token."""
+        from faster_whisper.tokenizer import Tokenizer
+
+        tokenizer = Tokenizer(
+            model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=self.settings.language
+        )
+        ids = [tokenizer.encode(f) for f in GAP_FILLERS]
+        return tokenizer, sorted({t[0] for t in ids if len(t) == 1})
 
     def transcribe_chunk(
         self,
@@ -829,6 +934,7 @@ class Transcriber:
         spans: list[tuple[int, int]],
         context: str | None = None,
         fillers: list[Word] | None = None,
+        gaps: bool = True,
     ) -> tuple[list[Word], list[str]]:
         """Transcribe audio[start:end], again from the last word while speech is left unheard.
 
@@ -836,7 +942,9 @@ class Transcriber:
         the last words of an answer, or the last 15 s of a chunk); the VAD tells where speech
         remains, and the rest is transcribed on its own. ``fillers``: the words of a filler pass
         over this stretch and more, already decoded; its filled pauses are placed among this
-        stretch's words and none is looked for again.
+        stretch's words and none is looked for again. ``gaps``: where this stretch finds its
+        own filled pauses, look for those it heard and did not write (``gap_fillers``); False
+        live, where that is not done.
         """
         words: list[Word] = []
         dropped: list[str] = []
@@ -882,6 +990,9 @@ class Transcriber:
             words += [w for w in extra if all(w.end <= a + 0.05 or w.start >= b - 0.05 for a, b in taken)]
             dropped += extra_dropped
         words.sort(key=lambda w: (w.start, w.end))
+        if fillers is None and gaps:
+            words += self.gap_fillers(audio[start:end], start / SAMPLE_RATE, words)
+            words.sort(key=lambda w: (w.start, w.end))
         return words, dropped
 
     def transcribe(self, audio: FloatArray) -> Transcript:
@@ -950,6 +1061,22 @@ def sure_of(words: list[Word], threshold: float) -> bool:
 
 def is_filled_pause(word: Word) -> bool:
     return FILLED_PAUSE.match(normalise(word.text)) is not None
+
+
+def gap_places(words: list[Word], start_s: float) -> list[tuple[int, float, float]]:
+    """Where a filled pause could hide among ``words`` (a window starting at ``start_s``): each gap
+    of at least ``GAP_MIN_S`` before a spoken word, after the previous word or the window's
+    start, as (index of that word, gap start, gap end). A gap beside a filled pause is none."""
+    places = []
+    previous_end: float | None = start_s
+    for k, w in enumerate(words):
+        if is_filled_pause(w):
+            previous_end = None
+            continue
+        if previous_end is not None and w.start - previous_end >= GAP_MIN_S:
+            places.append((k, previous_end, w.start))
+        previous_end = w.end
+    return places
 
 
 def merge_filled_pauses(words: list[Word], prompted: list[Word]) -> list[Word]:

@@ -1012,7 +1012,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         metavar="P",
         help=f"write a filled pause in a gap between words where the prompted decoder gives a hesitation "
-        f"at least P (default {GAP_PROBE_P}; over 1: never)",
+        f"at least P (default {GAP_PROBE_P}; over 1: never; files only, never with --live)",
     )
     p.add_argument("--live", action="store_true", help="transcribe as practice does, while the answer is spoken")
     p.add_argument("--hotwords", metavar="TERMS", help="terms to bias the plain pass towards, to measure their effect")

@@ -18,11 +18,10 @@ import platform
 from pathlib import Path
 
 import yaml
+from rubric_methods import off_question  # the count rubric_methods.py prints
 
-from voiceprep import rubric
 from voiceprep.evaluate import load_rubric_set, score_rubric
-from voiceprep.questions import Pack, Question, builtin_packs_dir
-from voiceprep.tokens import from_text
+from voiceprep.questions import Pack, builtin_packs_dir
 
 SETS = ["answers", "held-out", "held-out-2", "held-out-3", "held-out-4", "held-out-5"]
 ROOT = Path(__file__).resolve().parent.parent / "tests" / "data" / "rubric"
@@ -45,19 +44,6 @@ def packs(more: bool) -> list[Pack]:
     return result
 
 
-def off_question(pack_list: list[Pack], questions: dict[str, Question]) -> int:
-    """Points made when each dev answer is judged against the pack's other questions."""
-    given = 0
-    for answer in load_rubric_set(ROOT / "answers.yaml", questions):
-        tokens = from_text(answer.text)
-        pack = next(p for p in pack_list if any(q.id == answer.question for q in p.questions))
-        for q in pack.questions:
-            if q.id != answer.question:
-                results = rubric.coverage(q, tokens, others=pack.points_besides(q))
-                given += sum(r.state == "made" for r in results)
-    return given
-
-
 def main() -> None:
     print(f"machine: {platform.machine()}, Python {platform.python_version()}; typed, precision / recall")
     print(f"{'pack':<22}" + "".join(f"{name:>14}" for name in SETS) + "  off-question")
@@ -71,7 +57,8 @@ def main() -> None:
             right = sum(len(set(s.made) & set(s.expected)) for s in scores)
             made, expected = sum(len(s.made) for s in scores), sum(len(s.expected) for s in scores)
             row += f"{right / max(1, made):>9.2f} / {right / expected:.2f}"
-        print(row + f"  {off_question(pack_list, questions):>12}", flush=True)
+        given, _judged = off_question(pack_list, load_rubric_set(ROOT / "answers.yaml", questions))
+        print(row + f"  {given:>12}", flush=True)
 
 
 if __name__ == "__main__":

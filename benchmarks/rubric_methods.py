@@ -20,8 +20,8 @@ import numpy as np
 
 from voiceprep import rubric
 from voiceprep.embedding import shared_encoder
-from voiceprep.evaluate import load_rubric_set, rates, score_rubric, summarise_rubric
-from voiceprep.questions import builtin_packs_dir, load_pack
+from voiceprep.evaluate import RubricAnswer, load_rubric_set, rates, score_rubric, summarise_rubric
+from voiceprep.questions import Pack, builtin_packs_dir, load_pack
 from voiceprep.tokens import from_text
 
 GRID_ALONE = np.round(np.arange(0.37, 0.61, 0.02), 2)
@@ -38,6 +38,22 @@ def counts(scores: list) -> tuple[int, int, int]:
 def f1(c: tuple[int, int, int]) -> float:
     tp, found, expected = c
     return 2 * tp / (found + expected) if found + expected else 0.0
+
+
+def off_question(packs: list[Pack], answers: list[RubricAnswer], told: bool = True) -> tuple[int, int]:
+    """Points made, and answers judged, when each answer is judged against every other question of
+    its pack (``told``: as practice judges, told that pack's other questions). Hardly any of those
+    points is really made, so this counts mostly credit given wrongly."""
+    given = judged = 0
+    for a in answers:
+        tokens = from_text(a.text)
+        pack = next(p for p in packs if any(q.id == a.question for q in p.questions))
+        for q in pack.questions:
+            if q.id != a.question:
+                besides = pack.points_besides(q) if told else ()
+                given += sum(res.state == "made" for res in rubric.coverage(q, tokens, others=besides))
+                judged += 1
+    return given, judged
 
 
 def main() -> None:
@@ -60,18 +76,8 @@ def main() -> None:
     r = alone.overall.rates
     print(f"combined, not told the pack's other questions: precision {r.precision} recall {r.recall} F1 {r.f1}")
 
-    # Off-question: each answer judged against every other question of its pack. Hardly any of
-    # those points is really made, so this counts mostly credit given wrongly.
     for told in (False, True):
-        given = judged = 0
-        for a in answers:
-            tokens = from_text(a.text)
-            pack = next(p for p in packs if any(q.id == a.question for q in p.questions))
-            for q in pack.questions:
-                if q.id != a.question:
-                    besides = pack.points_besides(q) if told else ()
-                    given += sum(res.state == "made" for res in rubric.coverage(q, tokens, others=besides))
-                    judged += 1
+        given, judged = off_question(packs, answers, told)
         print(
             f"off-question, {'told' if told else 'not told'} the other questions: {given} points made "
             f"in {judged} answers judged against a question they do not answer ({given / judged:.2f} each)"

@@ -282,3 +282,17 @@ def test_a_fluent_reading_gets_no_filled_pause_from_its_gaps(transcriber: Transc
     assert transcriber.gap_fillers(audio, 0.0, transcript.words) == []
     live = transcribe_live(transcriber, audio)
     assert live.model is not None and live.model.gap_probe is None  # not searched live (README)
+
+
+def test_the_prompted_pass_may_write_the_symbols_its_terms_are_spelt_with_and_no_others(
+    transcriber: Transcriber,
+) -> None:
+    # faster-whisper keeps Whisper from writing symbols such as "/" and "@", so "A/B test" could
+    # never be written however it was said (eSpeak NG's "A-B test" came back "a maybe test").
+    model = transcriber._model_now()
+    tokenizer, _ = transcriber._gap_tokens(model)
+    slash, at = tokenizer.encode("/")[0], tokenizer.encode("@")[0]
+    assert {slash, at} <= set(tokenizer.non_speech_tokens)
+    told = Transcriber().use_terms(("A/B test", "recall@k", "p99"))
+    assert set(told._suppressed(model)) == set(tokenizer.non_speech_tokens) - {slash, at}
+    assert Transcriber()._suppressed(model) == [-1]  # no vocabulary: faster-whisper's default

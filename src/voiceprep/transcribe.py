@@ -808,8 +808,24 @@ class Transcriber:
         """A decoding prompted with hesitations and the question's vocabulary: its words and the
         segments dropped. ``model``: a worker of its own (default: the main model, as it is now)."""
         return self._decode(
-            audio, offset_s, self._filler_prompt(), False, model, self.settings.filler_beam_size, speech_end_s
+            audio,
+            offset_s,
+            self._filler_prompt(),
+            False,
+            model,
+            self.settings.filler_beam_size,
+            speech_end_s,
+            suppress_tokens=self._suppressed(model or self._model_now()),
         )
+
+    def _suppressed(self, model: Any) -> list[int]:
+        """The symbols Whisper is kept from writing (faster-whisper's default, ``[-1]``), less those the
+        vocabulary's terms are spelt with: "A/B test" needs the "/" that is otherwise never written."""
+        if not self.settings.terms:
+            return [-1]
+        tokenizer, _ = self._gap_tokens(model)
+        spelt = {t for term in self.settings.terms for s in (term, " " + term) for t in tokenizer.encode(s)}
+        return [t for t in tokenizer.non_speech_tokens if t not in spelt]
 
     def _filler_prompt(self) -> str:
         prompt = self.settings.initial_prompt or FILLER_PROMPT

@@ -11,7 +11,8 @@ Prints the share of terms written recognisably: plainly, with the question's voc
 the prompted pass only, with the vocabulary as practice and analyze use it (the prompted pass and
 the terms heard by their sound), and with a fixed list given to the plain pass as faster-whisper
 ``hotwords``; terms the question's vocabulary lacks are counted apart; each miss is listed, and
-so is every rewrite by sound of words that were not a term said there.
+so is every rewrite by sound of words that were not a term said there, and every term of the vocabulary
+written in a sentence that does not say it, whichever step wrote it.
 Content WER on real speech with the same hotwords: ``voiceprep eval MANIFEST --hotwords TERMS``.
 
     python benchmarks/term_recall.py [--set dev|held-out] [--voice espeak|piper] [--accent VOICE]
@@ -165,7 +166,8 @@ def main() -> None:
     args = parser.parse_args()
     sentences = SENTENCES if args.set == "dev" else HELD_OUT + [(text, q, []) for text, q in NEGATIVES]
     library = Library.load(None)
-    rows: dict[str, list[int]] = {}  # name -> [in vocabulary heard, in vocabulary, outside heard, outside, rewrites]
+    # name -> [in vocabulary heard, in vocabulary, outside heard, outside, rewrites, terms written not said]
+    rows: dict[str, list[int]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         clips = []
         speaker = voice(args.voice, seed=0, accent=args.accent)  # Piper's seeded
@@ -181,8 +183,8 @@ def main() -> None:
             (f"hotwords {HOTWORDS!r} to the plain pass", Settings(hotwords=HOTWORDS, terms_by_sound=False)),
         ):
             transcriber = Transcriber(settings=settings)
-            counts = rows[name] = [0, 0, 0, 0, 0]
-            for path, (_, question_id, terms) in zip(clips, sentences, strict=True):
+            counts = rows[name] = [0, 0, 0, 0, 0, 0]
+            for path, (said_text, question_id, terms) in zip(clips, sentences, strict=True):
                 pack, question = library.find(question_id)
                 vocabulary = pack.vocabulary(question)
                 transcript = transcriber.use_terms(vocabulary if "vocabulary" in name else ()).transcribe(
@@ -202,11 +204,23 @@ def main() -> None:
                     if rewrite.term.lower() not in said:
                         counts[4] += 1
                         print(f"  {name}: wrote {rewrite.term!r} for {rewrite.written!r}, not said: {text!r}")
+                # whichever step wrote it: the prompted pass, told the vocabulary, writes terms too
+                said_keys = [_key(w) for w in said_text.split()]
+                for term in vocabulary:
+                    # said in another form counts as said ("fine-tuned" for "fine-tune")
+                    if (
+                        heard(term, text)
+                        and not any(k.startswith(_key(term)) for k in said_keys)
+                        and not heard(term, said_text)
+                    ):
+                        counts[5] += 1
+                        print(f"  {name}: {term!r} written, not said, in {text!r}")
     print(f"set: {args.set}, {len(sentences)} sentences; voice: {speaker.key if args.accent else args.voice}")
-    for name, (hit, total, out_hit, out_total, wrong) in rows.items():
+    for name, (hit, total, out_hit, out_total, wrong, unsaid) in rows.items():
         print(
             f"{name}: terms in the question's vocabulary {hit}/{total} = {hit / total:.2f}; "
-            f"outside it {out_hit}/{out_total}; rewritten by sound where not said: {wrong}"
+            f"outside it {out_hit}/{out_total}; rewritten by sound where not said: {wrong}; "
+            f"terms of the vocabulary written where not said: {unsaid}"
         )
 
 

@@ -309,7 +309,9 @@ def prepare(
 def voice(name: str | None = None, seed: int | None = None, accent: str | None = None) -> Speaker | PiperSpeaker:
     """The interviewer's voice: ``piper`` (the default where it is installed) or ``espeak``.
 
-    ``seed``: Piper's speech the same from run to run (eSpeak NG's always is). ``accent``: one of
+    ``seed``: Piper's speech the same from run to run. eSpeak NG's is the same from run to run
+    for the same lines in the same order; within a process, a line spoken again comes out a
+    little differently (a few samples longer or shorter). ``accent``: one of
     eSpeak NG's English voices ("en-us", "en-gb-scotland"), which makes the voice eSpeak NG.
     """
     if name not in (None, *VOICES):

@@ -148,6 +148,32 @@ def test_a_term_of_several_words_may_replace_a_different_number_of_words() -> No
     assert take_terms(long_plain, words_from("cache seven eight nine ten eleven"), ("cache",)) == long_plain
 
 
+def test_a_figure_the_plain_pass_wrote_is_never_lost_to_a_term() -> None:
+    from helpers import words_from
+    from voiceprep.transcribe import take_terms
+
+    # eSpeak NG's "Training took 6 hours on 8 GPUs": the prompted pass heard "a GPU", the plain "8 feet per use"
+    plain = words_from("training took six hours on 8 feet per use")
+    out = take_terms(plain, words_from("training took six hours on a GPU"), ("GPU",))
+    assert " ".join(w.text for w in out) == "training took six hours on 8 GPU"
+    eight = next(w for w in plain if w.text == "8")
+    assert next(w for w in out if w.text == "8") == eight  # in its own time
+    assert next(w for w in out if w.text == "GPU").start == plain[6].start  # in the time of "feet per use"
+    # at the end of the place too
+    plain = words_from("we hit the cash 40 times")
+    out = take_terms(plain, words_from("we hit the cache for times"), ("cache",))
+    assert " ".join(w.text for w in out) == "we hit the cache 40 times"
+    # a figure inside the place that the prompted words there do not hold: the plain words stay
+    plain = words_from("we cut the cash 40 fold later")
+    assert take_terms(plain, words_from("we cut the cache fourfold later"), ("cache",)) == plain
+    # other digits there (eSpeak NG's West Midlands voice: "B-19s" and "p99"): the prompted pass, told the term, decides
+    out = take_terms(words_from("the B-19s stayed low"), words_from("the p99 stayed low"), ("p99",))
+    assert " ".join(w.text for w in out) == "the p99 stayed low"
+    # the same digits: the term is taken as before
+    out = take_terms(words_from("the B 95 latency was high"), words_from("the p95 latency was high"), ("p95",))
+    assert " ".join(w.text for w in out) == "the p95 latency was high"
+
+
 def test_filled_pauses_of_the_plain_pass_stay_when_a_term_is_taken() -> None:
     from helpers import words_from
     from voiceprep.transcribe import take_terms

@@ -194,7 +194,7 @@ def terms_by_sound(
     keys = {_key(t) for t in wanted}
     n = len(plain)
     ends = [_sentence_ends(words[k]) for k in plain]
-    numbers = [_digits(t) for t in texts]
+    numbers = [digits_in(t) for t in texts]
     # a stretch to hear runs over words with sounds that are not terms already, inside one sentence
     sounds_of = [known[t] if t and t not in keys else None for t in texts]
     skeletons = [Counter(p for p in sound if not _is_vowel(p)) if sound else Counter() for sound in sounds_of]
@@ -226,7 +226,7 @@ def terms_by_sound(
         limit = allowed(len(sound))
         shortest, longest = len(sound) - 2 * limit, len(sound) + 2 * limit  # a phoneme more or less: half a step
         skeleton = Counter(p for p in sound if not _is_vowel(p))
-        digits = _digits(term)
+        digits = digits_in(term)
         for first in range(n):
             if sounds_of[first] is None:
                 continue
@@ -278,7 +278,8 @@ def terms_by_sound(
     return sorted(out, key=lambda w: (w.start, w.end)), rewritten
 
 
-def _digits(text: str) -> str:
+def digits_in(text: str) -> str:
+    """The digits of ``text``, in order: "B95," -> "95"."""
     return "".join(c for c in text if c.isdigit())
 
 

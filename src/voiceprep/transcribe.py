@@ -25,7 +25,7 @@ from . import IMPORTING
 from .audio import SAMPLE_RATE, FloatArray, Int16Array, as_float
 from .errors import ModelError
 from .schema import ModelInfo, TermHeard, Transcript, Word, gates_plain_pass
-from .sounds import SOUNDS, terms_by_sound
+from .sounds import SOUNDS, digits_in, terms_by_sound
 from .sounds import available as sounds_available
 from .store import cache_root
 from .tokens import FILLED_PAUSE, normalise
@@ -1146,6 +1146,11 @@ def take_terms(words: list[Word], prompted: list[Word], terms: tuple[str, ...]) 
     The two decodings are aligned word by word; where the prompted one wrote a term and the
     plain one wrote something else in the same place ("cash" for "cache", "match inference"
     for "batch inference"), the term replaces those words, in their time.
+
+    A figure the plain decoding wrote is not lost to a term: a plain word with digits at either
+    end of the place stays, in its time, and one prompted word without digits at that end goes
+    in its stead ("on 8 feet per use" and "on a GPU" give "on 8 GPU"); where digits are left
+    inside the place and the prompted words there have none, the plain words stay.
     """
     from difflib import SequenceMatcher
 
@@ -1162,6 +1167,14 @@ def take_terms(words: list[Word], prompted: list[Word], terms: tuple[str, ...]) 
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
         if op != "replace" or a1 - a0 > MAX_TERM_BLOCK or b1 - b0 > MAX_TERM_BLOCK:
             continue
+        # the plain pass's figures at either end of the place stay where they are
+        while b0 < b1 and a0 < a1 and digits_in(plain[b0].text) and not digits_in(heard[a0].text):
+            b0, a0 = b0 + 1, a0 + 1
+        while b0 < b1 and a0 < a1 and digits_in(plain[b1 - 1].text) and not digits_in(heard[a1 - 1].text):
+            b1, a1 = b1 - 1, a1 - 1
+        figures = [digits_in(" ".join(w.text for w in side)) for side in (plain[b0:b1], heard[a0:a1])]
+        if b0 == b1 or a0 == a1 or (figures[0] and not figures[1]):
+            continue  # nothing left to replace, or a figure the prompted pass did not write there
         if not any(_term_within(said, term, a0, a1) for term in wanted):
             continue
         start, end = plain[b0].start, plain[b1 - 1].end

@@ -47,7 +47,7 @@ def _log_softmax(x: Any) -> np.ndarray:
 def score(transcriber: Transcriber, audio: np.ndarray, text: str) -> float:
     """Log-probability of ``text`` as the prompted pass's decoder reads ``audio``, every token forced."""
     model = transcriber._model_now()
-    tokenizer, _ = transcriber._gap_tokens(model)
+    tokenizer = transcriber._tokenizer(model)
     encoded = transcriber._encoded_as_decoded(model, audio)
     before = tokenizer.encode(" " + transcriber._filler_prompt())
     prompt = model.get_prompt(tokenizer, before, without_timestamps=True, prefix=text)

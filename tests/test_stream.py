@@ -290,7 +290,7 @@ def test_the_prompted_pass_may_write_the_symbols_its_terms_are_spelt_with_and_no
     # faster-whisper keeps Whisper from writing symbols such as "/" and "@", so "A/B test" could
     # never be written however it was said (eSpeak NG's "A-B test" came back "a maybe test").
     model = transcriber._model_now()
-    tokenizer, _ = transcriber._gap_tokens(model)
+    tokenizer = transcriber._tokenizer(model)
     slash, at = tokenizer.encode("/")[0], tokenizer.encode("@")[0]
     assert {slash, at} <= set(tokenizer.non_speech_tokens)
     told = Transcriber().use_terms(("A/B test", "recall@k", "p99"))

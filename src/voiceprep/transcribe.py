@@ -713,13 +713,17 @@ class Transcriber:
         self.encoder.start_decoding()  # a decoding of its own: its window is always encoded
         return model.encode(pad_or_trim(features[:, :frames]))
 
-    def _gap_tokens(self, model: Any) -> tuple[Any, list[int]]:
-        """The model's tokenizer, and the token of each of ``GAP_FILLERS`` that is one token."""
+    def _tokenizer(self, model: Any) -> Any:
+        """The model's tokenizer, as faster-whisper builds it for a decoding."""
         from faster_whisper.tokenizer import Tokenizer
 
-        tokenizer = Tokenizer(
+        return Tokenizer(
             model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=self.settings.language
         )
+
+    def _gap_tokens(self, model: Any) -> tuple[Any, list[int]]:
+        """The model's tokenizer, and the token of each of ``GAP_FILLERS`` that is one token."""
+        tokenizer = self._tokenizer(model)
         ids = [tokenizer.encode(f) for f in GAP_FILLERS]
         return tokenizer, sorted({t[0] for t in ids if len(t) == 1})
 
@@ -823,7 +827,7 @@ class Transcriber:
         vocabulary's terms are spelt with: "A/B test" needs the "/" that is otherwise never written."""
         if not self.settings.terms:
             return [-1]
-        tokenizer, _ = self._gap_tokens(model)
+        tokenizer = self._tokenizer(model)
         spelt = {t for term in self.settings.terms for s in (term, " " + term) for t in tokenizer.encode(s)}
         return [t for t in tokenizer.non_speech_tokens if t not in spelt]
 

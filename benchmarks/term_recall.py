@@ -27,7 +27,7 @@ from pathlib import Path
 
 from voiceprep.audio import load_audio
 from voiceprep.questions import Library
-from voiceprep.speech import VOICES, voice
+from voiceprep.speech import VOICES, PiperSpeaker, Speaker, voice
 from voiceprep.transcribe import Settings, Transcriber
 
 # Each sentence with the question it might answer (whose vocabulary the transcription is told)
@@ -156,6 +156,23 @@ def heard(term: str, text: str) -> bool:
     return False
 
 
+def sentences_of(name: str) -> list[tuple[str, str, list[str]]]:
+    """The sentences of a set ("dev" or "held-out"), each with its question and the terms it says."""
+    return SENTENCES if name == "dev" else HELD_OUT + [(text, q, []) for text, q in NEGATIVES]
+
+
+def speak(sentences: list[tuple[str, str, list[str]]], speaker: Speaker | PiperSpeaker, folder: Path) -> list[Path]:
+    """Each sentence spoken into ``folder``, all of them before any is transcribed: eSpeak NG's
+    speech of a line varies a little with what it spoke before in the same process."""
+    clips = []
+    for k, (text, _, _) in enumerate(sentences):
+        clips.append(folder / f"{k}.wav")
+        for written, said in SAID_AS.items():
+            text = text.replace(written, said)
+        speaker.render(text, clips[-1])
+    return clips
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=("dev", "held-out"), default="dev")
@@ -164,18 +181,13 @@ def main() -> None:
         "--accent", help="another of eSpeak NG's English voices: en-us, en-gb-scotland... (espeak-ng --voices=en)"
     )
     args = parser.parse_args()
-    sentences = SENTENCES if args.set == "dev" else HELD_OUT + [(text, q, []) for text, q in NEGATIVES]
+    sentences = sentences_of(args.set)
     library = Library.load(None)
     # name -> [in vocabulary heard, in vocabulary, outside heard, outside, rewrites, terms written not said]
     rows: dict[str, list[int]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        clips = []
         speaker = voice(args.voice, seed=0, accent=args.accent)  # Piper's seeded
-        for k, (text, _, _) in enumerate(sentences):
-            clips.append(Path(tmp) / f"{k}.wav")
-            for written, said in SAID_AS.items():
-                text = text.replace(written, said)
-            speaker.render(text, clips[-1])
+        clips = speak(sentences, speaker, Path(tmp))
         for name, settings in (
             ("plain", Settings()),
             ("question vocabulary to the prompted pass only", Settings(terms_by_sound=False)),

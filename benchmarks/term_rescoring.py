@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from term_recall import HELD_OUT, NEGATIVES, SAID_AS, SENTENCES, _key, heard
+from term_recall import _key, heard, sentences_of, speak
 
 from voiceprep.audio import load_audio
 from voiceprep.questions import Library
@@ -44,18 +45,23 @@ def _log_softmax(x: Any) -> np.ndarray:
     return x - top - np.log(np.exp(x - top).sum())
 
 
-def score(transcriber: Transcriber, audio: np.ndarray, text: str) -> float:
-    """Log-probability of ``text`` as the prompted pass's decoder reads ``audio``, every token forced."""
+def scorer(transcriber: Transcriber, audio: np.ndarray) -> Callable[[str], float]:
+    """The log-probability of a text as the prompted pass's decoder reads ``audio``, every token
+    forced: the audio is encoded once, for every text scored against it."""
     model = transcriber._model_now()
     tokenizer = transcriber._tokenizer(model)
     encoded = transcriber._encoded_as_decoded(model, audio)
     before = tokenizer.encode(" " + transcriber._filler_prompt())
-    prompt = model.get_prompt(tokenizer, before, without_timestamps=True, prefix=text)
-    forced = tokenizer.encode(" " + text.strip())
-    steps = model.model.generate(
-        encoded, [prompt], beam_size=1, max_length=len(prompt) + 2, return_logits_vocab=True, suppress_tokens=[]
-    )[0].logits[0]
-    return sum(float(_log_softmax(steps[k])[token]) for k, token in enumerate(forced))
+
+    def score(text: str) -> float:
+        prompt = model.get_prompt(tokenizer, before, without_timestamps=True, prefix=text)
+        forced = tokenizer.encode(" " + text.strip())
+        steps = model.model.generate(
+            encoded, [prompt], beam_size=1, max_length=len(prompt) + 2, return_logits_vocab=True, suppress_tokens=[]
+        )[0].logits[0]
+        return sum(float(_log_softmax(steps[k])[token]) for k, token in enumerate(forced))
+
+    return score
 
 
 def nearest(words: list[str], term: str) -> tuple[float, int, int] | None:
@@ -81,20 +87,17 @@ def main() -> None:
     transcriber = Transcriber(settings=Settings())
     speaker = voice("espeak", seed=0)
     rows: list[tuple[bool, float, str, str, str]] = []  # (said, difference, written, term, sentence)
-    sentences = SENTENCES if args.set == "dev" else HELD_OUT + [(text, q, []) for text, q in NEGATIVES]
+    sentences = sentences_of(args.set)
     with tempfile.TemporaryDirectory() as tmp:
-        paths = []
-        for k, (text, _, _) in enumerate(sentences):
-            for written, spoken in SAID_AS.items():
-                text = text.replace(written, spoken)
-            paths.append(Path(tmp) / f"{k}.wav")
-            speaker.render(text, paths[-1])
+        paths = speak(sentences, speaker, Path(tmp))
         for path, (_, question_id, terms) in zip(paths, sentences, strict=True):
             audio = load_audio(path)
             pack, question = library.find(question_id)
             vocabulary = pack.vocabulary(question)
             words = [w.text for w in transcriber.use_terms(vocabulary).transcribe(audio).words]
             written = " ".join(words)
+            score = scorer(transcriber, audio)
+            as_written: float | None = None  # scored once, where a term is near enough to compare
             for term in vocabulary:
                 if heard(term, written):
                     continue
@@ -104,7 +107,9 @@ def main() -> None:
                 _, first, end = found
                 tail = words[end - 1][len(words[end - 1].rstrip(",.?!;:")) :]
                 swapped = " ".join([*words[:first], term + tail, *words[end:]])
-                difference = score(transcriber, audio, swapped) - score(transcriber, audio, written)
+                if as_written is None:
+                    as_written = score(written)
+                difference = score(swapped) - as_written
                 stretch = " ".join(words[first:end])
                 rows.append((term in terms, difference, stretch, term, written))
     for kind, said in (("terms said and missed", True), ("terms not said, near words that were", False)):

@@ -280,8 +280,8 @@ def test_the_dev_set_scores_as_the_readme_says(questions, others) -> None:
     """The labelled answers: the figures quoted in the README, within a point of rounding."""
     result = evaluate_rubric(RUBRIC_SET, questions, others=others)
     assert result.overall.answers >= 40 and len(result.by_question) >= 8
-    assert result.overall.rates.precision >= 0.94
-    assert result.overall.rates.recall >= 0.89
+    assert result.overall.rates.precision >= 0.91
+    assert result.overall.rates.recall >= 0.91
     topic = next(g for g in result.by_style if g.name == "topic-only")
     assert topic.made == 0  # answers that only name topics make no point
     # (the time per answer is printed by `voiceprep eval`, not asserted: a test is no stopwatch)
@@ -292,12 +292,12 @@ def test_the_dev_set_scores_as_the_readme_says(questions, others) -> None:
 @pytest.mark.parametrize(
     ("name", "precision", "recall"),
     [
-        ("held-out.yaml", 0.88, 0.87),  # 0.85 / 0.83 when first scored
-        ("held-out-2.yaml", 0.94, 0.85),  # 0.87 / 0.86 when first scored
-        ("held-out-3.yaml", 0.79, 0.70),  # 0.80 / 0.71 when first scored (0.78 / 0.67 the version before)
-        ("held-out-4.yaml", 0.88, 0.84),  # 0.89 / 0.85 when first scored
-        ("held-out-5.yaml", 0.89, 0.79),  # 0.90 / 0.80 when first scored
-        ("held-out-6.yaml", 0.88, 0.79),  # 0.89 / 0.80 when first scored
+        ("held-out.yaml", 0.87, 0.90),  # 0.85 / 0.83 when first scored
+        ("held-out-2.yaml", 0.94, 0.83),  # 0.87 / 0.86 when first scored
+        ("held-out-3.yaml", 0.83, 0.82),  # 0.80 / 0.71 when first scored (0.78 / 0.67 the version before)
+        ("held-out-4.yaml", 0.88, 0.88),  # 0.89 / 0.85 when first scored
+        ("held-out-5.yaml", 0.94, 0.85),  # 0.90 / 0.80 when first scored
+        ("held-out-6.yaml", 0.89, 0.83),  # 0.89 / 0.80 when first scored
     ],
 )
 def test_the_held_out_rubric_sets_stay_where_they_were_measured(questions, others, name, precision, recall) -> None:
@@ -457,7 +457,7 @@ def test_a_sentence_about_another_questions_point_does_not_make_this_ones() -> N
     emergent-behaviour question) as why a model beat rules, nor as touching it; a sentence that
     names the point's own words but belongs to another question touches it, and says so."""
     pack, q = Library.load(None).find("prototype-to-production")
-    said = toks("The lesson I took is that a model learning from its own suggestions can drift into a feedback loop.")
+    said = toks("We learned that a model trained on its own suggestions drifts into a loop that nobody planned for.")
     alone = {r.point_id: r for r in coverage(q, said)}
     told = {r.point_id: r for r in coverage(q, said, others=pack.points_besides(q))}
     assert alone["why-ml"].state == "made"  # similarity alone credits it

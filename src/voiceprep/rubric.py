@@ -1,8 +1,8 @@
 """Rubric coverage: which of a question's points the answer made, which it only touched, and where.
 
 A point is *made* when one stretch of the answer says it: its meaning is close to the point's
-description or example phrasings (sentence embeddings, ``embedding.Encoder``), or moderately
-close while also naming one of the point's cue words. Naming a cue alone only *touches* a point
+prototype, the mean of its example phrasings (sentence embeddings, ``embedding.Encoder``), or
+moderately close while also naming one of the point's cue words. Naming a cue alone only *touches* a point
 ("I would evaluate it properly"), and so does a sentence that denies it ("we never had a
 baseline") or, in a story of one's own work, tells it as a hypothetical ("in general we'd..."),
 and so does every sentence of a story question's answer that tells nothing the speaker did. A
@@ -10,9 +10,10 @@ sentence at least as close to one of the point's near misses (its usual mistake)
 point only touches it. Told the points of the pack's other questions, a stretch plainly about
 one of them makes none of this question's.
 
-The thresholds were chosen on the labelled dev set in ``tests/data/rubric/`` and are checked by
-``voiceprep eval tests/data/rubric/answers.yaml``; ``benchmarks/rubric_methods.py`` compares the
-methods, with the thresholds also chosen leaving each question out.
+The thresholds were chosen on the labelled dev set and the first three held-out sets in
+``tests/data/rubric/`` (``benchmarks/rubric_thresholds.py``) and are checked by ``voiceprep eval
+tests/data/rubric/SET.yaml``; ``benchmarks/rubric_methods.py`` compares the methods, with the
+thresholds also chosen leaving each question out.
 """
 
 from __future__ import annotations
@@ -36,19 +37,22 @@ METHOD: Method = "combined"
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Similarities (cosine, all-MiniLM-L6-v2) at which a stretch of the answer makes a point."""
+    """Similarities (cosine, all-MiniLM-L6-v2, to a point's prototype) at which a stretch of the
+    answer makes a point. Chosen on the dev set and the first three held-out sets, with the dev
+    answers judged against the questions they do not answer held to at most 100 points made (94
+    with the version before; README, "Compared with a prototype")."""
 
-    alone: float = 0.45  # meaning alone
-    with_cue: float = 0.36  # meaning together with one of the point's cue words
-    touch: float = 0.42  # close enough, without a cue word, to say the point was touched
-    margin: float = 0.07  # a stretch makes only the points it is nearly closest to: within this of its best
+    alone: float = 0.41  # meaning alone
+    with_cue: float = 0.30  # meaning together with one of the point's cue words
+    touch: float = 0.38  # close enough, without a cue word, to say the point was touched
+    margin: float = 0.04  # a stretch makes only the points it is nearly closest to: within this of its best
     # Content words a stretch needs to make a point on meaning alone. A short clause ("to a much
     # smaller model", "where the model wasn't sure") lands near any example on its topic.
     alone_words: int = 5
     # A stretch nearer one of the pack's other questions' points than this question's, by more
     # than this, makes none of this question's: "a model learning from its own suggestions can
     # drift into a loop" is the emergent-behaviour lesson, not why a model beat hand-written rules.
-    elsewhere: float = 0.10
+    elsewhere: float = 0.05
 
 
 THRESHOLDS = Thresholds()
@@ -389,8 +393,12 @@ def embed_ahead(tokens: list[Token]) -> None:
 def similarities(
     points: Sequence[RubricPoint], parts: Sequence[Stretch], vectors: np.ndarray | None = None
 ) -> np.ndarray:
-    """Cosine similarity of each stretch (rows) to each point (columns): the best of its references.
+    """Cosine similarity of each stretch (rows) to each point (columns): to the point's prototype,
+    the normalised mean of its example phrasings (of its description, where it has none).
 
+    Each example tells the point in a domain of its own (a ferry operator, a bank, a gym chain), so
+    their mean keeps the move they share and loses their domains; a stretch told in the candidate's
+    own domain is nearer it than to any one example (README, "Compared with a prototype").
     ``vectors``: the stretches already embedded, when they are judged against more than one set of points.
     """
     if not parts:
@@ -399,15 +407,33 @@ def similarities(
         from .embedding import shared_encoder
 
         vectors = shared_encoder().encode_remembered([p.text for p in parts])
-    return _nearest(vectors, [point.references for point in points], none=0.0)
+    out = np.zeros((len(vectors), len(points)), dtype=np.float32)
+    for j, point in enumerate(points):
+        if point.references:
+            out[:, j] = vectors @ _prototype(tuple(point.examples or point.references))
+    return out
 
 
-def near_miss_similarities(points: Sequence[RubricPoint], vectors: np.ndarray) -> np.ndarray | None:
-    """Cosine similarity of each embedded stretch to each point's nearest near miss (-1 where it
-    has none), or None when no point has any."""
+def _prototype(texts: tuple[str, ...]) -> np.ndarray:
+    """The normalised mean of the texts' vectors."""
+    from .embedding import shared_encoder
+
+    mean = shared_encoder().encode_cached(texts).mean(axis=0)
+    return np.asarray(mean / np.linalg.norm(mean), dtype=np.float32)
+
+
+def near_misses_closer(points: Sequence[RubricPoint], vectors: np.ndarray) -> np.ndarray | None:
+    """How much nearer each embedded stretch (rows) is to each point's nearest near miss than to the
+    point's nearest phrasing (columns; -1 where the point has none): at 0 or more, the stretch is
+    at least as close to the usual mistake as to the point. None when no point has near misses.
+
+    Phrasing against phrasing: a prototype, the mean of several, lies further from any one sentence
+    than a single near miss does, so the two are not compared."""
     if not any(point.near_misses for point in points):
         return None
-    return _nearest(vectors, [point.near_misses for point in points], none=-1.0)
+    mistakes = _nearest(vectors, [point.near_misses for point in points], none=-1.0)
+    phrasings = _nearest(vectors, [point.references if point.near_misses else [] for point in points], none=0.0)
+    return np.where(mistakes > -1.0, mistakes - phrasings, -1.0).astype(np.float32)
 
 
 def _nearest(vectors: np.ndarray, texts: Sequence[Sequence[str]], none: float) -> np.ndarray:
@@ -440,8 +466,8 @@ def _judge(
 
     ``storyless``: the answer tells nothing the speaker did (``tells_of_own_work``), so in a
     story it makes no point: "large models can develop abilities nobody trained them for" is the
-    theory, not the incident asked for. ``near``: each stretch's similarity to the point's
-    nearest near miss.
+    theory, not the incident asked for. ``near``: how much nearer each stretch is to the point's
+    nearest near miss than to its nearest phrasing (``near_misses_closer``).
     """
     own = _evidence_cues(point, asked) if asked else point.cues
     general = (story or point.story) and storyless  # the same for every stretch of the answer
@@ -471,7 +497,7 @@ def _judge(
             strong = False
         # as close to the usual mistake about the point as to the point: "I'd just remove gender
         # from the features" is near a data audit, and nearer still to the mistake it is
-        mistaken = bool(strong and near is not None and float(near[k]) >= sim)
+        mistaken = bool(strong and near is not None and float(near[k]) >= 0.0)
         if mistaken:
             strong = False
         off_question = bool(
@@ -549,7 +575,7 @@ def coverage(
 
         vectors = shared_encoder().encode_remembered([p.text for p in parts])
         sims = similarities(question.points, parts, vectors)
-        near = near_miss_similarities(question.points, vectors)
+        near = near_misses_closer(question.points, vectors)
         rivals = [p for p in others if p.references]
         if rivals:
             elsewhere = similarities(rivals, parts, vectors).max(axis=1)

@@ -40,7 +40,9 @@ def f1(c: tuple[int, int, int]) -> float:
     return 2 * tp / (found + expected) if found + expected else 0.0
 
 
-def off_question(packs: list[Pack], answers: list[RubricAnswer], told: bool = True) -> tuple[int, int]:
+def off_question(
+    packs: list[Pack], answers: list[RubricAnswer], told: bool = True, limits: rubric.Thresholds = rubric.THRESHOLDS
+) -> tuple[int, int]:
     """Points made, and answers judged, when each answer is judged against every other question of
     its pack (``told``: as practice judges, told that pack's other questions). Hardly any of those
     points is really made, so this counts mostly credit given wrongly."""
@@ -51,7 +53,7 @@ def off_question(packs: list[Pack], answers: list[RubricAnswer], told: bool = Tr
         for q in pack.questions:
             if q.id != a.question:
                 besides = pack.points_besides(q) if told else ()
-                given += sum(res.state == "made" for res in rubric.coverage(q, tokens, others=besides))
+                given += sum(res.state == "made" for res in rubric.coverage(q, tokens, limits=limits, others=besides))
                 judged += 1
     return given, judged
 

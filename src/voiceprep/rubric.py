@@ -2,13 +2,13 @@
 
 A point is *made* when one stretch of the answer says it: its meaning is close to the point's
 prototype, the mean of its example phrasings (sentence embeddings, ``embedding.Encoder``), or
-moderately close while also naming one of the point's cue words. Naming a cue alone only *touches* a point
-("I would evaluate it properly"), and so does a sentence that denies it ("we never had a
-baseline") or, in a story of one's own work, tells it as a hypothetical ("in general we'd..."),
-and so does every sentence of a story question's answer that tells nothing the speaker did. A
-sentence at least as close to one of the point's near misses (its usual mistake) as to the
-point only touches it. Told the points of the pack's other questions, a stretch plainly about
-one of them makes none of this question's.
+moderately close while also naming one of the point's cue words. Naming a cue alone only
+*touches* a point ("I would evaluate it properly"), and so does a sentence that denies it ("we
+never had a baseline") or, in a story of one's own work, tells it as a hypothetical ("in general
+we'd..."), and so does every sentence of a story question's answer that tells nothing the
+speaker did. A sentence at least as close to one of the point's near misses (its usual mistake)
+as to the nearest of its phrasings only touches it. Told the points of the pack's other
+questions, a stretch plainly about one of them makes none of this question's.
 
 The thresholds were chosen on the labelled dev set and the first three held-out sets in
 ``tests/data/rubric/`` (``benchmarks/rubric_thresholds.py``) and are checked by ``voiceprep eval
@@ -399,6 +399,7 @@ def similarities(
     Each example tells the point in a domain of its own (a ferry operator, a bank, a gym chain), so
     their mean keeps the move they share and loses their domains; a stretch told in the candidate's
     own domain is nearer it than to any one example (README, "Compared with a prototype").
+
     ``vectors``: the stretches already embedded, when they are judged against more than one set of points.
     """
     if not parts:

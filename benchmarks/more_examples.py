@@ -31,13 +31,17 @@ MORE = Path(__file__).with_suffix(".yaml")
 
 def packs(more: bool) -> list[Pack]:
     """The built-in packs, with the phrasings of ``more_examples.yaml`` added where ``more``."""
-    added = yaml.safe_load(MORE.read_text(encoding="utf-8")) if more else {}
+    return packs_with(yaml.safe_load(MORE.read_text(encoding="utf-8")) if more else {}, "examples")
+
+
+def packs_with(added: dict[str, dict[str, list[str]]], field: str) -> list[Pack]:
+    """The built-in packs, with ``added`` (question id -> point id -> texts) joined to each point's ``field``."""
     result = []
     for path in sorted(builtin_packs_dir().glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for question in data["questions"]:
             for point in question["points"]:
-                point["examples"] += added.get(question["id"], {}).pop(point["id"], [])
+                point[field] += added.get(question["id"], {}).pop(point["id"], [])
         result.append(Pack.model_validate(data))
     left = {q: list(points) for q, points in added.items() if points}
     assert not left, f"points not in the pack: {left}"

@@ -25,12 +25,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import yaml
-from more_examples import ROOT, SETS
+from more_examples import ROOT, SETS, packs_with
 from rubric_methods import off_question  # the count rubric_methods.py prints
 
 from voiceprep import rubric
 from voiceprep.evaluate import load_rubric_set, score_rubric
-from voiceprep.questions import Pack, Question, RubricPoint, builtin_packs_dir
+from voiceprep.questions import Pack, Question, RubricPoint
 from voiceprep.schema import RubricResult
 from voiceprep.tokens import Token
 
@@ -42,17 +42,7 @@ _coverage = rubric.coverage
 
 def packs(more_cues: bool) -> list[Pack]:
     """The built-in packs, with the cues of ``story_cues.yaml`` added where ``more_cues``."""
-    added = yaml.safe_load(CUES.read_text(encoding="utf-8")) if more_cues else {}
-    result = []
-    for path in sorted(builtin_packs_dir().glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for question in data["questions"]:
-            for point in question["points"]:
-                point["cues"] += added.get(question["id"], {}).pop(point["id"], [])
-        result.append(Pack.model_validate(data))
-    left = {q: list(points) for q, points in added.items() if points}
-    assert not left, f"points not in the pack: {left}"
-    return result
+    return packs_with(yaml.safe_load(CUES.read_text(encoding="utf-8")) if more_cues else {}, "cues")
 
 
 def story_bar(with_cue: float | None) -> Callable[..., list[RubricResult]]:

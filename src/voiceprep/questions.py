@@ -25,12 +25,13 @@ class Strict(BaseModel):
 class RubricPoint(Strict):
     """One thing a strong answer covers: what making it sounds like, and the words that show it was said.
 
-    ``description`` and ``examples`` are what the meaning of an answer's sentences is compared
-    with; ``cues`` are words or phrases that name the point (a cue ending in ``*`` matches any word
-    that starts with it, other cues match the word and its inflections). ``near_misses`` are
-    phrasings that sound like the point but are the usual mistake about it ("just remove gender
-    from the features" for a data audit): a sentence at least as close to one of them as to the
-    point's own phrasings only touches the point.
+    The mean of the ``examples`` (the ``description`` where there are none) is what the meaning
+    of an answer's sentences is compared with. ``cues`` are words or phrases that name the point
+    (a cue ending in ``*`` matches any word that starts with it, other cues match the word and
+    its inflections). ``near_misses`` are phrasings that sound like the point but are the usual
+    mistake about it ("just remove gender from the features" for a data audit): a sentence at
+    least as close to one of them as to the nearest of the point's own phrasings (``references``)
+    only touches the point.
     """
 
     id: str | None = Field(default=None, pattern=ID_PATTERN)
@@ -50,7 +51,7 @@ class RubricPoint(Strict):
 
     @property
     def references(self) -> list[str]:
-        """What an answer's sentence is compared with: the description and the example phrasings."""
+        """The point's own phrasings: its description and its example phrasings."""
         return ([self.description] if self.description else []) + self.examples
 
     @field_validator("probes")

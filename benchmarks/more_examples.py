@@ -48,21 +48,27 @@ def packs_with(added: dict[str, dict[str, list[str]]], field: str) -> list[Pack]
     return result
 
 
+def scored_row(pack_list: list[Pack], sets: list[str], width: int) -> str:
+    """Each set's precision / recall, typed, judged with ``pack_list``, and the points made when each
+    dev answer is judged against the questions it does not answer."""
+    questions = {q.id: q for pack in pack_list for q in pack.questions}
+    others = {q.id: pack.points_besides(q) for pack in pack_list for q in pack.questions}
+    row = ""
+    for name in sets:
+        scores = score_rubric(load_rubric_set(ROOT / f"{name}.yaml", questions), questions, others=others)
+        right = sum(len(set(s.made) & set(s.expected)) for s in scores)
+        made, expected = sum(len(s.made) for s in scores), sum(len(s.expected) for s in scores)
+        row += f"{right / max(1, made):>{width}.2f} / {right / expected:.2f}"
+    given, _judged = off_question(pack_list, load_rubric_set(ROOT / "answers.yaml", questions))
+    return row + f"  {given:>12}"
+
+
 def main() -> None:
     print(f"machine: {platform.machine()}, Python {platform.python_version()}; typed, precision / recall")
     print(f"{'pack':<22}" + "".join(f"{name:>14}" for name in SETS) + "  off-question")
     for more in (False, True):
-        pack_list = packs(more)
-        questions = {q.id: q for pack in pack_list for q in pack.questions}
-        others = {q.id: pack.points_besides(q) for pack in pack_list for q in pack.questions}
-        row = f"{'+ 100 phrasings' if more else 'as it ships':<22}"
-        for name in SETS:
-            scores = score_rubric(load_rubric_set(ROOT / f"{name}.yaml", questions), questions, others=others)
-            right = sum(len(set(s.made) & set(s.expected)) for s in scores)
-            made, expected = sum(len(s.made) for s in scores), sum(len(s.expected) for s in scores)
-            row += f"{right / max(1, made):>9.2f} / {right / expected:.2f}"
-        given, _judged = off_question(pack_list, load_rubric_set(ROOT / "answers.yaml", questions))
-        print(row + f"  {given:>12}", flush=True)
+        label = "+ 100 phrasings" if more else "as it ships"
+        print(f"{label:<22}" + scored_row(packs(more), SETS, 9), flush=True)
 
 
 if __name__ == "__main__":

@@ -25,11 +25,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import yaml
-from more_examples import ROOT, SETS, packs_with
-from rubric_methods import off_question  # the count rubric_methods.py prints
+from more_examples import SETS, packs_with, scored_row
 
 from voiceprep import rubric
-from voiceprep.evaluate import load_rubric_set, score_rubric
 from voiceprep.questions import Pack, Question, RubricPoint
 from voiceprep.schema import RubricResult
 from voiceprep.tokens import Token
@@ -72,17 +70,7 @@ def main() -> None:
         ("+ both", True, STORY_CUE),
     ]:
         rubric.coverage = story_bar(bar)  # score_rubric and off_question call it through the module
-        pack_list = packs(more_cues)
-        questions = {q.id: q for pack in pack_list for q in pack.questions}
-        others = {q.id: pack.points_besides(q) for pack in pack_list for q in pack.questions}
-        row = f"{label:<26}"
-        for name in ALL_SETS:
-            scores = score_rubric(load_rubric_set(ROOT / f"{name}.yaml", questions), questions, others=others)
-            right = sum(len(set(s.made) & set(s.expected)) for s in scores)
-            made, expected = sum(len(s.made) for s in scores), sum(len(s.expected) for s in scores)
-            row += f"{right / max(1, made):>10.2f} / {right / expected:.2f}"
-        given, _judged = off_question(pack_list, load_rubric_set(ROOT / "answers.yaml", questions))
-        print(row + f"  {given:>12}", flush=True)
+        print(f"{label:<26}" + scored_row(packs(more_cues), ALL_SETS, 10), flush=True)
     rubric.coverage = _coverage
 
 

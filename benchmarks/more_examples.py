@@ -18,7 +18,7 @@ import platform
 from pathlib import Path
 
 import yaml
-from rubric_methods import off_question  # the count rubric_methods.py prints
+from rubric_methods import counts, off_question  # as rubric_methods.py counts
 
 from voiceprep.evaluate import load_rubric_set, score_rubric
 from voiceprep.questions import Pack, builtin_packs_dir
@@ -55,9 +55,9 @@ def scored_row(pack_list: list[Pack], sets: list[str], width: int) -> str:
     others = {q.id: pack.points_besides(q) for pack in pack_list for q in pack.questions}
     row = ""
     for name in sets:
-        scores = score_rubric(load_rubric_set(ROOT / f"{name}.yaml", questions), questions, others=others)
-        right = sum(len(set(s.made) & set(s.expected)) for s in scores)
-        made, expected = sum(len(s.made) for s in scores), sum(len(s.expected) for s in scores)
+        right, made, expected = counts(
+            score_rubric(load_rubric_set(ROOT / f"{name}.yaml", questions), questions, others=others)
+        )
         row += f"{right / max(1, made):>{width}.2f} / {right / expected:.2f}"
     given, _judged = off_question(pack_list, load_rubric_set(ROOT / "answers.yaml", questions))
     return row + f"  {given:>12}"

@@ -20,7 +20,7 @@ import platform
 
 import numpy as np
 from more_examples import ROOT
-from rubric_methods import off_question  # the count rubric_methods.py prints
+from rubric_methods import counts, f1, off_question  # as rubric_methods.py counts and scores
 
 from voiceprep import rubric
 from voiceprep.evaluate import load_rubric_set, score_rubric
@@ -47,10 +47,10 @@ def nearest_phrasing(points, parts, vectors=None):  # type: ignore[no-untyped-de
     return rubric._nearest(vectors, [point.references for point in points], none=0.0)
 
 
-def pooled(counts: list[tuple[int, int, int]]) -> tuple[float, float, float]:
-    right, made, expected = (sum(c[k] for c in counts) for k in range(3))
-    precision, recall = right / max(1, made), right / expected
-    return precision, recall, 2 * precision * recall / (precision + recall)
+def pooled(by_set: list[tuple[int, int, int]]) -> float:
+    """F1 over several sets' (right, made, expected) together."""
+    right, made, expected = (sum(c[k] for c in by_set) for k in range(3))
+    return f1((right, made, expected))
 
 
 def main() -> None:
@@ -62,19 +62,15 @@ def main() -> None:
     print(f"{'alone cue elsewhere margin':<28}" + "".join(f"{n:>13}" for n in sets) + "   read F1  after F1  off")
 
     def row(label: str, limits: rubric.Thresholds) -> tuple[float, float, int]:
-        counts = {}
-        for name, answers in sets.items():
-            scores = score_rubric(answers, questions, limits=limits, others=others)
-            counts[name] = (
-                sum(len(set(s.made) & set(s.expected)) for s in scores),
-                sum(len(s.made) for s in scores),
-                sum(len(s.expected) for s in scores),
-            )
+        by_set = {
+            name: counts(score_rubric(answers, questions, limits=limits, others=others))
+            for name, answers in sets.items()
+        }
         given, _judged = off_question(packs, sets["answers"], limits=limits)
-        read, after = pooled([counts[n] for n in READ]), pooled([counts[n] for n in WRITTEN_AFTER])
-        cells = "".join(f"{c[0] / max(1, c[1]):>8.2f}/{c[0] / c[2]:.2f}" for c in counts.values())
-        print(f"{label:<28}{cells}   {read[2]:>7.3f}  {after[2]:>8.3f}  {given:>3}", flush=True)
-        return read[2], after[2], given
+        read, after = pooled([by_set[n] for n in READ]), pooled([by_set[n] for n in WRITTEN_AFTER])
+        cells = "".join(f"{c[0] / max(1, c[1]):>8.2f}/{c[0] / c[2]:.2f}" for c in by_set.values())
+        print(f"{label:<28}{cells}   {read:>7.3f}  {after:>8.3f}  {given:>3}", flush=True)
+        return read, after, given
 
     shipped = rubric.similarities
     rubric.similarities = nearest_phrasing

@@ -1,3 +1,4 @@
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,17 @@ def test_naming_a_topic_only_touches_the_point(questions) -> None:
     assert results["pre-launch-eval"].state == "touched"
     assert results["pre-launch-eval"].why
     assert all(r.state != "made" for r in results.values())
+
+
+def test_a_sentence_as_near_several_points_as_to_any_makes_none_of_them(questions, others) -> None:
+    q = questions["debug-degraded-model"]
+    tokens = toks("I would retrain the model on fresh data, since performance drops usually mean the data is old.")
+    results = coverage(q, tokens, others=others[q.id])
+    assert [r.point_id for r in results if r.state == "made"] == []
+    assert rubric.judged(results, rubric.WHY_VAGUE)
+    # the rule is what holds them back: without it the same sentence makes three points
+    loose = coverage(q, tokens, limits=dataclasses.replace(rubric.THRESHOLDS, crowd=0), others=others[q.id])
+    assert sum(r.state == "made" for r in loose) == 3
 
 
 def test_naming_what_the_question_asks_about_is_no_evidence(questions) -> None:
@@ -280,8 +292,8 @@ def test_the_dev_set_scores_as_the_readme_says(questions, others) -> None:
     """The labelled answers: the figures quoted in the README, within a point of rounding."""
     result = evaluate_rubric(RUBRIC_SET, questions, others=others)
     assert result.overall.answers >= 40 and len(result.by_question) >= 8
-    assert result.overall.rates.precision >= 0.91
-    assert result.overall.rates.recall >= 0.91
+    assert result.overall.rates.precision >= 0.92
+    assert result.overall.rates.recall >= 0.92
     topic = next(g for g in result.by_style if g.name == "topic-only")
     assert topic.made == 0  # answers that only name topics make no point
     # (the time per answer is printed by `voiceprep eval`, not asserted: a test is no stopwatch)
@@ -292,12 +304,13 @@ def test_the_dev_set_scores_as_the_readme_says(questions, others) -> None:
 @pytest.mark.parametrize(
     ("name", "precision", "recall"),
     [
-        ("held-out.yaml", 0.87, 0.90),  # 0.85 / 0.83 when first scored
-        ("held-out-2.yaml", 0.94, 0.83),  # 0.87 / 0.86 when first scored
-        ("held-out-3.yaml", 0.83, 0.82),  # 0.80 / 0.71 when first scored (0.78 / 0.67 the version before)
-        ("held-out-4.yaml", 0.88, 0.88),  # 0.89 / 0.85 when first scored
-        ("held-out-5.yaml", 0.94, 0.85),  # 0.90 / 0.80 when first scored
+        ("held-out.yaml", 0.91, 0.91),  # 0.85 / 0.83 when first scored
+        ("held-out-2.yaml", 0.94, 0.87),  # 0.87 / 0.86 when first scored
+        ("held-out-3.yaml", 0.84, 0.84),  # 0.80 / 0.71 when first scored (0.78 / 0.67 the version before)
+        ("held-out-4.yaml", 0.93, 0.88),  # 0.89 / 0.85 when first scored
+        ("held-out-5.yaml", 0.94, 0.84),  # 0.90 / 0.80 when first scored
         ("held-out-6.yaml", 0.89, 0.83),  # 0.89 / 0.80 when first scored
+        ("held-out-7.yaml", 0.94, 0.87),  # 0.95 / 0.88 when first scored
     ],
 )
 def test_the_held_out_rubric_sets_stay_where_they_were_measured(questions, others, name, precision, recall) -> None:

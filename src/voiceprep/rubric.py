@@ -7,8 +7,10 @@ moderately close while also naming one of the point's cue words. Naming a cue al
 never had a baseline") or, in a story of one's own work, tells it as a hypothetical ("in general
 we'd..."), and so does every sentence of a story question's answer that tells nothing the
 speaker did. A sentence at least as close to one of the point's near misses (its usual mistake)
-as to the nearest of its phrasings only touches it. Told the points of the pack's other
-questions, a stretch plainly about one of them makes none of this question's.
+as to the nearest of its phrasings only touches it, and so does one nearly as close (within
+``Thresholds.margin``) to three or more of the question's points as to its nearest, unless it
+names one of the point's cues: it says the topic, not a point. Told the points of the pack's
+other questions, a stretch plainly about one of them makes none of this question's.
 
 The thresholds were chosen on the labelled dev set and the first three held-out sets in
 ``tests/data/rubric/`` (``benchmarks/rubric_thresholds.py``) and are checked by ``voiceprep eval
@@ -39,12 +41,12 @@ METHOD: Method = "combined"
 class Thresholds:
     """Similarities (cosine, all-MiniLM-L6-v2, to a point's prototype) at which a stretch of the
     answer makes a point. Chosen on the dev set and the first three held-out sets, with the dev
-    answers judged against the questions they do not answer held to at most 100 points made (94
-    with the version before; README, "Compared with a prototype")."""
+    answers judged against the questions they do not answer held to at most 100 points made
+    (README, "Compared with a prototype" and "Too general for any one point")."""
 
-    alone: float = 0.41  # meaning alone
+    alone: float = 0.39  # meaning alone
     with_cue: float = 0.30  # meaning together with one of the point's cue words
-    touch: float = 0.38  # close enough, without a cue word, to say the point was touched (0.03 under alone)
+    touch: float = 0.36  # close enough, without a cue word, to say the point was touched (0.03 under alone)
     margin: float = 0.04  # a stretch makes only the points it is nearly closest to: within this of its best
     # Content words a stretch needs to make a point on meaning alone. A short clause ("to a much
     # smaller model", "where the model wasn't sure") lands near any example on its topic.
@@ -53,6 +55,11 @@ class Thresholds:
     # than this, makes none of this question's: "a model learning from its own suggestions can
     # drift into a loop" is the emergent-behaviour lesson, not why a model beat hand-written rules.
     elsewhere: float = 0.05
+    # A stretch within ``margin`` of its best for this many of the question's points (its best
+    # included) is too general to make any of them on meaning alone: "I would retrain the model on fresh data, since
+    # performance drops usually mean the data is old" lies as near three debugging points as any.
+    # 0 turns the rule off.
+    crowd: int = 3
 
 
 THRESHOLDS = Thresholds()
@@ -64,6 +71,7 @@ WHY_GENERAL = "told in general: the answer tells nothing you did"
 WHY_NAMED = "named, not explained: say what you did and why"
 WHY_CLOSE = "near it, not clearly made: say it outright"
 WHY_ELSEWHERE = "said as it would be for another question: tie it to this one"
+WHY_VAGUE = "said so generally it fits several points: say what you did for this one"
 WHY_MISTAKE = "closer to the usual mistake about it than to the point (see the mistakes to avoid)"
 
 _SPLIT = re.compile(r"[\s/-]+")
@@ -462,13 +470,15 @@ def _judge(
     asked: list[str] | None = None,
     storyless: bool = False,
     near: np.ndarray | None = None,
+    crowded: np.ndarray | None = None,
 ) -> RubricResult:
     """One point's verdict from the stretches' cues, similarities and stances.
 
     ``storyless``: the answer tells nothing the speaker did (``tells_of_own_work``), so in a
     story it makes no point: "large models can develop abilities nobody trained them for" is the
     theory, not the incident asked for. ``near``: how much nearer each stretch is to the point's
-    nearest near miss than to its nearest phrasing (``near_misses_closer``).
+    nearest near miss than to its nearest phrasing (``near_misses_closer``). ``crowded``: whether
+    each stretch lies within the margin of its best for ``limits.crowd`` or more of the question's points.
     """
     own = _evidence_cues(point, asked) if asked else point.cues
     general = (story or point.story) and storyless  # the same for every stretch of the answer
@@ -508,8 +518,11 @@ def _judge(
             if not cues:
                 continue  # about another question's point, in none of this one's words: no evidence at all
             strong = False
+        # as near several of the question's points as this one, and naming none of its cues: the
+        # topic, not the point ("performance drops usually mean the data is old")
+        vague = bool(strong and not cues and crowded is not None and crowded[k])
         told_as_would = (story or point.story) and part.hypothetical
-        blocked = method != "cues" and (part.denied or part.topic_only or told_as_would or general)
+        blocked = method != "cues" and (part.denied or part.topic_only or told_as_would or general or vague)
         if strong and not blocked:
             # the sentence shown as evidence: one that names a cue as well, where there is one
             # ("we saw drift, so I rolled back", not "I owned the fraud model" for a production failure)
@@ -526,6 +539,8 @@ def _judge(
                 reasons.append(WHY_TOPIC)
             elif strong and told_as_would:
                 reasons.append(WHY_HYPOTHETICAL)
+            elif vague:
+                reasons.append(WHY_VAGUE)
             elif strong:
                 reasons.append(WHY_GENERAL)
         else:
@@ -581,6 +596,9 @@ def coverage(
         if rivals:
             elsewhere = similarities(rivals, parts, vectors).max(axis=1)
     best_of = sims.max(axis=1) if sims is not None else None
+    crowded = None
+    if sims is not None and best_of is not None and limits.crowd:
+        crowded = (sims >= best_of[:, None] - limits.margin).sum(axis=1) >= limits.crowd
     asked = [t.norm for t in from_text(question.text)] if method != "cues" else None
     storyless = method != "cues" and not tells_of_own_work(parts)
     return [
@@ -596,6 +614,7 @@ def coverage(
             asked,
             storyless,
             near[:, j] if near is not None else None,
+            crowded,
         )
         for j, point in enumerate(question.points)
     ]

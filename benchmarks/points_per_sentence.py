@@ -1,0 +1,69 @@
+"""How often a point is right, by how many points the sentence that made it made at once.
+
+    python benchmarks/points_per_sentence.py [--before] [--transcripts DIR]
+
+Judges every rubric set (typed; with ``--transcripts``, the transcripts that ``voiceprep eval
+SET --spoken --json > DIR/SET.json`` wrote instead) and groups the points made by the sentence
+shown as their evidence: a sentence that makes one point, two, or three or more. Prints, for
+each group, the points made and how many of them the labels hold. ``--before`` judges as the
+version before did, without the rule that a stretch as near three of the question's points as
+its nearest makes none of them, and at its thresholds (README, "Too general for any one point").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from more_examples import ROOT
+from rubric_thresholds import BEFORE
+
+from voiceprep import rubric
+from voiceprep.evaluate import load_rubric_set
+from voiceprep.questions import builtin_packs_dir, load_pack
+from voiceprep.tokens import from_text
+
+SETS = ["answers"] + [f"held-out{n}" for n in ("", "-2", "-3", "-4", "-5", "-6", "-7")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", action="store_true", help="judge as the version before")
+    parser.add_argument("--transcripts", type=Path, help="a folder of `eval --spoken --json` outputs, SET.json")
+    args = parser.parse_args()
+    limits = BEFORE if args.before else rubric.THRESHOLDS
+    packs = [load_pack(f) for f in sorted(builtin_packs_dir().glob("*.yaml"))]
+    questions = {q.id: q for pack in packs for q in pack.questions}
+    others = {q.id: pack.points_besides(q) for pack in packs for q in pack.questions}
+    tally: Counter[tuple[int, bool]] = Counter()
+    for name in SETS:
+        texts = None
+        if args.transcripts:
+            path = args.transcripts / f"{name}.json"
+            if not path.exists():
+                print(f"{name}: no {path}, left out")
+                continue
+            texts = {a["id"]: a["transcript"] for a in json.loads(path.read_text(encoding="utf-8"))["answers"]}
+        for answer in load_rubric_set(ROOT / f"{name}.yaml", questions):
+            text = texts[answer.id] if texts else answer.text
+            results = rubric.coverage(
+                questions[answer.question], from_text(text), limits=limits, others=others[answer.question]
+            )
+            by_sentence: defaultdict[str | None, list[str]] = defaultdict(list)
+            for r in results:
+                if r.state == "made":
+                    by_sentence[r.sentence].append(r.point_id)
+            for made in by_sentence.values():
+                for point in made:
+                    tally[(min(len(made), 3), point in answer.made)] += 1
+    print(f"{'points the sentence made':<26}{'points made':>12}{'right':>7}{'share right':>13}")
+    for n, label in ((1, "one"), (2, "two"), (3, "three or more")):
+        right, wrong = tally[(n, True)], tally[(n, False)]
+        share = f"{right / (right + wrong):.2f}" if right + wrong else "-"
+        print(f"{label:<26}{right + wrong:>12}{right:>7}{share:>13}")
+
+
+if __name__ == "__main__":
+    main()

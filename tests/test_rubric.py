@@ -109,6 +109,20 @@ def test_a_sentence_as_near_several_points_as_to_any_makes_none_of_them(question
     assert sum(r.state == "made" for r in loose) == 3
 
 
+def test_the_reason_shown_is_the_shown_sentence_s_own(questions, others) -> None:
+    # Each sentence here touches feature debt for a reason of its own; the hint beside the
+    # sentence shown must be that sentence's, not the first reason found anywhere in the answer.
+    q = questions["ml-technical-debt"]
+    answer = (
+        "We don't really have pipeline problems, and we never used a feature store. "
+        "We haven't needed to migrate anything. Mostly our debt is just old notebooks."
+    )
+    feature = next(r for r in coverage(q, toks(answer), others=others[q.id]) if r.point_id == "feature-debt")
+    assert feature.state == "touched"
+    assert feature.sentence == "and we never used a feature store."
+    assert feature.why == rubric.WHY_DENIED
+
+
 def test_naming_what_the_question_asks_about_is_no_evidence(questions) -> None:
     # Asked "fine-tuning or prompting?", every answer names both: the names are not cues there.
     q = questions["fine-tune-or-prompt"]

@@ -483,7 +483,7 @@ def _judge(
     own = _evidence_cues(point, asked) if asked else point.cues
     general = (story or point.story) and storyless  # the same for every stretch of the answer
     best: tuple[float, int, str, list[str]] | None = None  # (strength, stretch, status, its cues)
-    reasons: list[str] = []
+    reasons: dict[int, str] = {}  # stretch -> why it only touched the point
     all_cues: list[str] = []
     for k, part in enumerate(parts):
         cues = _cues_in(own, part.words)
@@ -526,23 +526,28 @@ def _judge(
         if strong and not blocked:
             # the sentence shown as evidence: one that names a cue as well, where there is one
             # ("we saw drift, so I rolled back", not "I owned the fraud model" for a production failure)
-            status, strength = "made", (3.0 if cues else 2.0) + sim
+            status, strength = "made", (4.0 if cues else 3.0) + sim  # above any touch (a similarity is under 1)
         elif strong or cues or (sims is not None and sim >= limits.touch):
-            status, strength = "touched", 1.0 + sim
+            reason = None
             if off_question:
-                reasons.append(WHY_ELSEWHERE)
+                reason = WHY_ELSEWHERE
             elif mistaken:
-                reasons.append(WHY_MISTAKE)
+                reason = WHY_MISTAKE
             elif strong and part.denied:
-                reasons.append(WHY_DENIED)
+                reason = WHY_DENIED
             elif strong and part.topic_only:
-                reasons.append(WHY_TOPIC)
+                reason = WHY_TOPIC
             elif strong and told_as_would:
-                reasons.append(WHY_HYPOTHETICAL)
+                reason = WHY_HYPOTHETICAL
             elif vague:
-                reasons.append(WHY_VAGUE)
+                reason = WHY_VAGUE
             elif strong:
-                reasons.append(WHY_GENERAL)
+                reason = WHY_GENERAL
+            if reason:
+                reasons[k] = reason
+            # a stretch that would have made the point but for how it was said is the one to show,
+            # beside its reason ("we never had a baseline": said as something that did not happen)
+            status, strength = "touched", (2.0 if reason else 1.0) + sim
         else:
             continue
         if best is None or strength > best[0]:
@@ -553,7 +558,7 @@ def _judge(
     part = parts[k]
     why = None
     if status == "touched":
-        why = reasons[0] if reasons else WHY_NAMED if named else WHY_CLOSE
+        why = reasons.get(k) or (WHY_NAMED if named else WHY_CLOSE)
     return RubricResult(
         point=point.point,
         point_id=point.key,

@@ -60,6 +60,12 @@ class Thresholds:
     # performance drops usually mean the data is old" lies as near three debugging points as any.
     # 0 turns the rule off.
     crowd: int = 3
+    # The "elsewhere" rule is for an answer to another question. In an answer on its own
+    # question's topic (at least this share of its stretches nearer one of the question's points
+    # than any other question's), a stretch near another question's point is part of this answer's
+    # telling: "The eval sets had the same problem" is eval-set debt in a technical-debt answer. None:
+    # the rule holds in every answer.
+    on_topic: float | None = None
 
 
 THRESHOLDS = Thresholds()
@@ -601,6 +607,13 @@ def coverage(
         if rivals:
             elsewhere = similarities(rivals, parts, vectors).max(axis=1)
     best_of = sims.max(axis=1) if sims is not None else None
+    if (
+        limits.on_topic is not None
+        and elsewhere is not None
+        and sims is not None
+        and float((sims.max(axis=1) >= elsewhere).mean()) >= limits.on_topic
+    ):
+        elsewhere = None  # an answer to this question: its stretches near another question's points are its own
     crowded = None
     if sims is not None and best_of is not None and limits.crowd:
         crowded = (sims >= best_of[:, None] - limits.margin).sum(axis=1) >= limits.crowd

@@ -277,6 +277,12 @@ def _clauses(sentence: list[Token]) -> list[list[Token]]:
     return out
 
 
+def _after_colon(sentence: list[Token], piece: list[Token]) -> bool:
+    """Whether ``piece`` is a clause of ``sentence`` that follows a colon or a semicolon."""
+    first = next((i for i, t in enumerate(sentence) if t is piece[0]), 0)
+    return first > 0 and sentence[first - 1].raw.rstrip().endswith((":", ";"))
+
+
 def stretches(tokens: list[Token]) -> list[Stretch]:
     """The answer's sentences, long ones cut into overlapping windows, and their clauses, each with its stance."""
     out: list[Stretch] = []
@@ -296,11 +302,14 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
             pieces += [c for c in clauses if len(c) >= MIN_CLAUSE_WORDS]
         for piece in pieces:
             piece_words = [t.norm for t in piece]
-            # a piece keeps its sentence's stance, and adds any of its own ("..., but we never had")
+            # a piece keeps its sentence's stance, and adds any of its own ("..., but we never had");
+            # a clause told after a colon or semicolon says what was done instead of what was denied
+            # ("We never stopped for a rewrite: each replacement ran beside the old job")
+            fresh = _after_colon(sentence, piece)
             out.append(
                 Stretch(
                     tuple(piece),
-                    denied or _denied(piece_words),
+                    (denied and not fresh) or _denied(piece_words),
                     hypothetical or _hypothetical(piece_words),
                     topic or _TOPIC_ONLY.search(" ".join(piece_words)) is not None,
                     when,

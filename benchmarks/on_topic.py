@@ -21,18 +21,17 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import platform
 from pathlib import Path
 
 from more_examples import ROOT
+from points_per_sentence import heard
 from rubric_methods import counts, off_question
 from rubric_thresholds import pooled
 
 from voiceprep import rubric
 from voiceprep.evaluate import load_rubric_set, score_rubric
 from voiceprep.questions import builtin_packs_dir, load_pack
-from voiceprep.tokens import from_text
 
 READ = ["answers", "held-out", "held-out-2", "held-out-3"]
 LATER = ["held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8"]
@@ -48,10 +47,7 @@ def main() -> None:
     questions = {q.id: q for pack in packs for q in pack.questions}
     others = {q.id: pack.points_besides(q) for pack in packs for q in pack.questions}
     sets = {name: load_rubric_set(ROOT / f"{name}.yaml", questions) for name in READ + LATER}
-    spoken = None
-    if args.transcripts:
-        data = json.loads((args.transcripts / "held-out-8.json").read_text(encoding="utf-8"))
-        spoken = {a["id"]: a["transcript"] for a in data["answers"]}
+    spoken = heard(args.transcripts / "held-out-8.json") if args.transcripts else None
     print(f"machine: {platform.machine()}, Python {platform.python_version()}; typed, precision / recall")
     head = "".join(f"{n:>13}" for n in sets) + ("  held-out-8 spoken" if spoken else "")
     print(f"{'share':<7}{head}   read F1  off")
@@ -62,16 +58,9 @@ def main() -> None:
         given, _judged = off_question(packs, sets["answers"], limits=limits)
         cells = "".join(f"{c[0] / max(1, c[1]):>8.2f}/{c[0] / c[2]:.2f}" for c in by_set.values())
         if spoken:
-            right = made = expected = 0
-            for a in sets["held-out-8"]:
-                said = {
-                    r.point_id
-                    for r in rubric.coverage(
-                        questions[a.question], from_text(spoken[a.id]), limits=limits, others=others[a.question]
-                    )
-                    if r.state == "made"
-                }
-                right, made, expected = right + len(said & set(a.made)), made + len(said), expected + len(a.made)
+            right, made, expected = counts(
+                score_rubric(sets["held-out-8"], questions, limits=limits, transcripts=spoken, others=others)
+            )
             cells += f"{right / max(1, made):>13.2f}/{right / expected:.2f}"
         read = pooled([by_set[n] for n in READ])
         results[share] = (read, given)

@@ -13,7 +13,6 @@ its nearest makes none of them, and at its thresholds (README, "Too general for 
 from __future__ import annotations
 
 import argparse
-import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -21,11 +20,17 @@ from more_examples import ROOT
 from rubric_thresholds import BEFORE
 
 from voiceprep import rubric
-from voiceprep.evaluate import load_rubric_set
+from voiceprep.evaluate import RubricEvaluation, load_rubric_set
 from voiceprep.questions import builtin_packs_dir, load_pack
-from voiceprep.tokens import from_text
+from voiceprep.tokens import Token, from_text
 
 SETS = ["answers"] + [f"held-out{n}" for n in ("", "-2", "-3", "-4", "-5", "-6", "-7")]
+
+
+def heard(path: Path) -> dict[str, list[Token]]:
+    """What Whisper heard of each answer (id -> tokens), from a `voiceprep eval SET --spoken --json` output."""
+    evaluation = RubricEvaluation.model_validate_json(path.read_text(encoding="utf-8"))
+    return {a.id: from_text(a.transcript or "") for a in evaluation.answers}
 
 
 def main() -> None:
@@ -39,18 +44,16 @@ def main() -> None:
     others = {q.id: pack.points_besides(q) for pack in packs for q in pack.questions}
     tally: Counter[tuple[int, bool]] = Counter()
     for name in SETS:
-        texts = None
+        spoken = None
         if args.transcripts:
             path = args.transcripts / f"{name}.json"
             if not path.exists():
                 print(f"{name}: no {path}, left out")
                 continue
-            texts = {a["id"]: a["transcript"] for a in json.loads(path.read_text(encoding="utf-8"))["answers"]}
+            spoken = heard(path)
         for answer in load_rubric_set(ROOT / f"{name}.yaml", questions):
-            text = texts[answer.id] if texts else answer.text
-            results = rubric.coverage(
-                questions[answer.question], from_text(text), limits=limits, others=others[answer.question]
-            )
+            tokens = spoken[answer.id] if spoken else from_text(answer.text)
+            results = rubric.coverage(questions[answer.question], tokens, limits=limits, others=others[answer.question])
             by_sentence: defaultdict[str | None, list[str]] = defaultdict(list)
             for r in results:
                 if r.state == "made":

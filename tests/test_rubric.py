@@ -5,7 +5,7 @@ import pytest
 
 from helpers import toks, words_from
 from voiceprep import analysis, rubric
-from voiceprep.evaluate import evaluate_rubric
+from voiceprep.evaluate import evaluate_rubric, load_rubric_set
 from voiceprep.html import format_html
 from voiceprep.questions import Library, Question
 from voiceprep.report import format_markdown, format_text
@@ -125,8 +125,6 @@ def test_the_reason_shown_is_the_shown_sentence_s_own(questions, others) -> None
 
 def test_an_answer_on_its_own_topic_can_keep_what_lies_near_another_question(questions, others) -> None:
     # Measured and not kept (benchmarks/on_topic.py): the option must still do what it measures.
-    from voiceprep.evaluate import load_rubric_set
-
     answer = next(
         a for a in load_rubric_set(RUBRIC_SET.with_name("held-out-7.yaml"), questions) if a.id == "h7-debt-strong"
     )

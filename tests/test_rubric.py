@@ -154,6 +154,24 @@ def test_what_follows_a_colon_after_a_denial_is_not_denied(questions, others) ->
     assert denied.state == "touched" and denied.why == rubric.WHY_DENIED
 
 
+def test_a_question_the_speaker_answers_is_read_with_its_answer(questions, others) -> None:
+    # Whisper writes "?" where a typed answer has a colon: "And what would change it: if they..."
+    q = questions["explain-to-executive"]
+
+    def counterfactual(text: str):
+        return next(r for r in coverage(q, toks(text), others=others[q.id]) if r.point_id == "counterfactual")
+
+    then = "If they pay within terms for three months, the model would approve the longer terms again."
+    answered = counterfactual(f"We recommend declining. And what would change it? {then}")
+    assert answered.state == "made"
+    assert answered.sentence == f"And what would change it? {then}"
+    # a statement is not a question: each sentence is read on its own, as before
+    assert counterfactual(f"We recommend declining. And what would change it. {then}").state == "touched"
+    # nor does a question make the point when what follows denies it
+    unanswered = counterfactual("We recommend declining. What would change it? Honestly, I never looked into that.")
+    assert unanswered.state == "touched"
+
+
 def test_naming_what_the_question_asks_about_is_no_evidence(questions) -> None:
     # Asked "fine-tuning or prompting?", every answer names both: the names are not cues there.
     q = questions["fine-tune-or-prompt"]

@@ -21,6 +21,7 @@ thresholds also chosen leaving each question out.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -286,7 +287,8 @@ def _after_colon(sentence: list[Token], piece: list[Token]) -> bool:
 def stretches(tokens: list[Token]) -> list[Stretch]:
     """The answer's sentences, long ones cut into overlapping windows, and their clauses, each with its stance."""
     out: list[Stretch] = []
-    for sentence in sentences(without_filled_pauses(tokens)):
+    said = sentences(without_filled_pauses(tokens))
+    for sentence in said:
         words = [t.norm for t in sentence]
         denied, hypothetical, topic = _denied(words), _hypothetical(words), _topic_only(words)
         # a piece's own "before/after X" are its sentence's: it is a run of the sentence's words
@@ -313,6 +315,22 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
                     hypothetical or _hypothetical(piece_words),
                     topic or _TOPIC_ONLY.search(" ".join(piece_words)) is not None,
                     when,
+                )
+            )
+    # A question the speaker asks and answers at once is one thought: "And what would change it?
+    # If they clear the overdue invoices, it flips." Whisper writes a question mark where a typed
+    # answer would have a colon, and the question alone only names the topic.
+    for asked, answer in itertools.pairwise(said):
+        if asked[-1].raw.rstrip().endswith("?") and len(asked) + len(answer) <= LONG_SENTENCE_WORDS:
+            both = asked + answer
+            words = [t.norm for t in both]
+            out.append(
+                Stretch(
+                    tuple(both),
+                    _denied(words),
+                    _hypothetical(words),
+                    _topic_only(words),
+                    frozenset(_when_anchors(words)),
                 )
             )
     return out

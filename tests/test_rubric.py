@@ -285,6 +285,34 @@ def test_a_sentence_nearer_the_usual_mistake_than_the_point_only_touches_it(ques
 
 
 @pytest.mark.parametrize(
+    ("question", "point", "mistake", "made"),
+    [
+        (  # the pack's mistake: "Listing tools with no trade-offs."
+            "rag-at-scale",
+            "ingestion",
+            "We'd load the manuals into a vector database and have the model answer from what it finds there.",
+            "Manuals are split into chunks of about four hundred tokens, embedded with a small open model, "
+            "and stored in pgvector because we already run Postgres.",
+        ),
+        (  # the pack's mistake: "Leading with the chart instead of the explanation."
+            "explain-to-executive",
+            "tools-backup",
+            "I'd put the SHAP chart up and talk them through which features pushed the score.",
+            "The SHAP chart stays in the appendix in case the board wants the detail.",
+        ),
+    ],
+)
+def test_naming_the_tools_is_the_usual_mistake_not_the_point(questions, others, question, point, mistake, made) -> None:
+    q = questions[question]
+
+    def verdict(text: str):
+        return next(r for r in coverage(q, toks(text), others=others[q.id]) if r.point_id == point)
+
+    assert verdict(mistake).state == "touched" and verdict(mistake).why == rubric.WHY_MISTAKE
+    assert verdict(made).state == "made"
+
+
+@pytest.mark.parametrize(
     ("text", "denied"),
     [
         ("We never had a proper baseline.", True),
@@ -370,7 +398,7 @@ def test_the_dev_set_scores_as_the_readme_says(questions, others) -> None:
         ("held-out.yaml", 0.91, 0.91),  # 0.85 / 0.83 when first scored
         ("held-out-2.yaml", 0.94, 0.87),  # 0.87 / 0.86 when first scored
         ("held-out-3.yaml", 0.82, 0.84),  # 0.80 / 0.71 when first scored (0.78 / 0.67 the version before)
-        ("held-out-4.yaml", 0.93, 0.88),  # 0.89 / 0.85 when first scored
+        ("held-out-4.yaml", 0.93, 0.87),  # 0.89 / 0.85 when first scored; 0.88 recall before tools-backup's near miss
         ("held-out-5.yaml", 0.94, 0.84),  # 0.90 / 0.80 when first scored
         ("held-out-6.yaml", 0.89, 0.83),  # 0.89 / 0.80 when first scored
         ("held-out-7.yaml", 0.94, 0.87),  # 0.95 / 0.88 when first scored

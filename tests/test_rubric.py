@@ -284,6 +284,22 @@ def test_a_sentence_nearer_the_usual_mistake_than_the_point_only_touches_it(ques
     assert states(q, beyond)["data-audit"] == "made"
 
 
+def test_a_point_that_asks_why_is_made_only_with_a_reason(questions, others) -> None:
+    q = questions["prototype-to-production"]
+    choice = next(p for p in q.points if p.key == "model-choice")
+    assert choice.reason  # "The model chosen, and why"
+
+    def verdict(text: str):
+        return next(r for r in coverage(q, toks(text), others=others[q.id]) if r.point_id == "model-choice")
+
+    named = verdict("For a bakery chain I built the demand forecast as a LightGBM model on two years of sales.")
+    assert named.state == "touched" and named.why == rubric.WHY_NAMED
+    said = "For a bakery chain I built the demand forecast as a LightGBM model on two years of sales"
+    assert verdict(f"{said}, since it trained in minutes.").state == "made"
+    # Whisper writes a full stop at the speaker's pause before the reason
+    assert verdict(f"{said}. Since it trained in minutes, we could retrain it every night.").state == "made"
+
+
 @pytest.mark.parametrize(
     ("question", "point", "mistake", "made"),
     [

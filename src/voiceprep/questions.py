@@ -31,7 +31,8 @@ class RubricPoint(Strict):
     its inflections). ``near_misses`` are phrasings that sound like the point but are the usual
     mistake about it ("just remove gender from the features" for a data audit): a sentence at
     least as close to one of them as to the nearest of the point's own phrasings (``references``)
-    only touches the point.
+    only touches the point. A point with ``reason`` set is made only by a stretch that gives a
+    reason or a comparison.
     """
 
     id: str | None = Field(default=None, pattern=ID_PATTERN)
@@ -43,6 +44,9 @@ class RubricPoint(Strict):
     cues: list[str] = Field(min_length=1)
     # Made only by telling what happened ("a real incident"): "I would..." touches it, in any question.
     story: bool = False
+    # Made only with its reason in the same stretch ("because", "since", "rather than"...): "I built
+    # it with XGBoost" names the model chosen, not why.
+    reason: bool = False
 
     @property
     def key(self) -> str:

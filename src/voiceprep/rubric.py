@@ -155,6 +155,8 @@ class Stretch:
     # the "before X" / "after X" its sentence says: "recall collapsed and we reverted" is still
     # after launch when the sentence began "Just after launch,"
     when: frozenset[tuple[str, str]] = frozenset()
+    # gives a reason or a comparison, or is followed by a sentence that opens with one
+    reasoned: bool = False
 
     @property
     def words(self) -> list[str]:
@@ -177,6 +179,19 @@ class Stretch:
     @property
     def start(self) -> float:
         return self.tokens[0].start
+
+
+# Words that give a reason or a comparison: "because the inputs were tabular", "rather than a
+# sequence model", "it beat TF-IDF by eleven points".
+_REASON_TEXT = "because since so rather instead over than why better beat beats outperformed given"
+_REASON_WORDS = frozenset(_REASON_TEXT.split())
+# Whisper writes a full stop where the speaker pauses before the reason: "I went with LightGBM on
+# tabular features. Since it trained in minutes..."
+_REASON_OPENERS = frozenset({"because", "since", "so", "cause"})
+
+
+def _gives_reason(words: Sequence[str]) -> bool:
+    return any(w in _REASON_WORDS for w in words)
 
 
 def _denied(words: list[str]) -> bool:
@@ -288,8 +303,9 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
     """The answer's sentences, long ones cut into overlapping windows, and their clauses, each with its stance."""
     out: list[Stretch] = []
     said = sentences(without_filled_pauses(tokens))
-    for sentence in said:
+    for n, sentence in enumerate(said):
         words = [t.norm for t in sentence]
+        reason_next = n + 1 < len(said) and said[n + 1][0].norm in _REASON_OPENERS
         denied, hypothetical, topic = _denied(words), _hypothetical(words), _topic_only(words)
         # a piece's own "before/after X" are its sentence's: it is a run of the sentence's words
         when = frozenset(_when_anchors(words))
@@ -315,6 +331,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
                     hypothetical or _hypothetical(piece_words),
                     topic or _TOPIC_ONLY.search(" ".join(piece_words)) is not None,
                     when,
+                    _gives_reason(piece_words) or (reason_next and piece[-1] is sentence[-1]),
                 )
             )
     # A question the speaker asks and answers at once is one thought: "And what would change it?
@@ -331,6 +348,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
                     _hypothetical(words),
                     _topic_only(words),
                     frozenset(_when_anchors(words)),
+                    _gives_reason(words),
                 )
             )
     return out
@@ -554,7 +572,10 @@ def _judge(
         # topic, not the point ("performance drops usually mean the data is old")
         vague = bool(strong and not cues and crowded is not None and crowded[k])
         told_as_would = (story or point.story) and part.hypothetical
-        blocked = method != "cues" and (part.denied or part.topic_only or told_as_would or general or vague)
+        unexplained = point.reason and not part.reasoned
+        blocked = method != "cues" and (
+            part.denied or part.topic_only or told_as_would or general or vague or unexplained
+        )
         if strong and not blocked:
             # the sentence shown as evidence: one that names a cue as well, where there is one
             # ("we saw drift, so I rolled back", not "I owned the fraud model" for a production failure)
@@ -573,6 +594,8 @@ def _judge(
                 reason = WHY_HYPOTHETICAL
             elif vague:
                 reason = WHY_VAGUE
+            elif strong and unexplained:
+                reason = WHY_NAMED
             elif strong:
                 reason = WHY_GENERAL
             if reason:

@@ -284,6 +284,17 @@ def test_a_sentence_nearer_the_usual_mistake_than_the_point_only_touches_it(ques
     assert states(q, beyond)["data-audit"] == "made"
 
 
+def test_a_short_sentence_saying_what_i_did_is_not_a_topic(questions, others) -> None:
+    q = questions["fairness-in-hiring"]
+
+    def tooling(text: str):
+        return next(r for r in coverage(q, toks(text), others=others[q.id]) if r.point_id == "tooling")
+
+    assert tooling("Then I compare selection rates by group. I would compute those with Fairlearn.").state == "made"
+    named = tooling("Then I compare selection rates by group. Fairlearn, mostly.")
+    assert named.state == "touched" and named.why == rubric.WHY_TOPIC
+
+
 def test_a_point_that_asks_why_is_made_only_with_a_reason(questions, others) -> None:
     q = questions["prototype-to-production"]
     choice = next(p for p in q.points if p.key == "model-choice")

@@ -234,7 +234,9 @@ _TOPIC_ONLY = re.compile(
 def _topic_only(words: list[str]) -> bool:
     """Whether the stretch only names a topic: "Drift is a big topic.", "Feedback is important."."""
     content = [w for w in words if w not in _FUNCTION_WORDS and not w.isdigit()]
-    return len(content) < 3 or _TOPIC_ONLY.search(" ".join(words)) is not None
+    # a short sentence with "I" or "we" in it tells what someone did: "I'd compute those with Fairlearn."
+    short = len(content) < 3 and not any(w in I_WORDS or w in WE_WORDS for w in words)
+    return short or _TOPIC_ONLY.search(" ".join(words)) is not None
 
 
 def _hypothetical(words: list[str]) -> bool:

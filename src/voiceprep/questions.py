@@ -44,8 +44,8 @@ class RubricPoint(Strict):
     cues: list[str] = Field(min_length=1)
     # Made only by telling what happened ("a real incident"): "I would..." touches it, in any question.
     story: bool = False
-    # Made only with its reason in the same stretch ("because", "since", "rather than"...): "I built
-    # it with XGBoost" names the model chosen, not why.
+    # Made only with its reason ("because", "since", "rather than"...) in the stretch, or opening the
+    # sentence after it: "I built it with XGBoost" names the model chosen, not why.
     reason: bool = False
 
     @property

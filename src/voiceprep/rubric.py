@@ -233,11 +233,14 @@ _TOPIC_ONLY = re.compile(
 )
 
 
+_FIRST_PERSON = I_WORDS | WE_WORDS
+
+
 def _topic_only(words: list[str]) -> bool:
     """Whether the stretch only names a topic: "Drift is a big topic.", "Feedback is important."."""
     content = [w for w in words if w not in _FUNCTION_WORDS and not w.isdigit()]
     # a short sentence with "I" or "we" in it tells what someone did: "I'd compute those with Fairlearn."
-    short = len(content) < 3 and not any(w in I_WORDS or w in WE_WORDS for w in words)
+    short = len(content) < 3 and not any(w in _FIRST_PERSON for w in words)
     return short or _TOPIC_ONLY.search(" ".join(words)) is not None
 
 
@@ -246,7 +249,6 @@ def _hypothetical(words: list[str]) -> bool:
     return _HYPOTHETICAL.search(head) is not None or any(not _participle(m[1] or "") for m in _D_THEN.finditer(head))
 
 
-_FIRST_PERSON = I_WORDS | WE_WORDS
 _PAST_TEXT = (
     "was were had did went came saw found took made built began got gave told said thought knew ran wrote kept "
     "left lost spent sent brought bought caught felt held led meant met paid sat stood understood won chose "

@@ -71,6 +71,11 @@ def states(question, text: str) -> dict[str, str]:
     return {r.point_id: r.state for r in coverage(question, toks(text))}
 
 
+def verdict(question, point_id: str, text: str, others):
+    """One point's result for ``text``, judged as `voiceprep eval` judges (told the other questions)."""
+    return next(r for r in coverage(question, toks(text), others=others[question.id]) if r.point_id == point_id)
+
+
 def test_whole_word_cues_match_inflections_not_other_words() -> None:
     assert find_cue("product", ["production"]) is None
     assert find_cue("product", ["products"]) == 0
@@ -117,7 +122,7 @@ def test_the_reason_shown_is_the_shown_sentence_s_own(questions, others) -> None
         "We don't really have pipeline problems, and we never used a feature store. "
         "We haven't needed to migrate anything. Mostly our debt is just old notebooks."
     )
-    feature = next(r for r in coverage(q, toks(answer), others=others[q.id]) if r.point_id == "feature-debt")
+    feature = verdict(q, "feature-debt", answer, others)
     assert feature.state == "touched"
     assert feature.sentence == "and we never used a feature store."
     assert feature.why == rubric.WHY_DENIED
@@ -142,7 +147,7 @@ def test_what_follows_a_colon_after_a_denial_is_not_denied(questions, others) ->
     q = questions["ml-technical-debt"]
 
     def incremental(text: str):
-        return next(r for r in coverage(q, toks(text), others=others[q.id]) if r.point_id == "incremental")
+        return verdict(q, "incremental", text, others)
 
     instead = incremental(
         "We never stopped everything for a big rewrite: each new pipeline ran beside the old one for a sprint, "
@@ -159,7 +164,7 @@ def test_a_question_the_speaker_answers_is_read_with_its_answer(questions, other
     q = questions["explain-to-executive"]
 
     def counterfactual(text: str):
-        return next(r for r in coverage(q, toks(text), others=others[q.id]) if r.point_id == "counterfactual")
+        return verdict(q, "counterfactual", text, others)
 
     then = "If they pay within terms for three months, the model would approve the longer terms again."
     answered = counterfactual(f"We recommend declining. And what would change it? {then}")
@@ -288,7 +293,7 @@ def test_a_short_sentence_saying_what_i_did_is_not_a_topic(questions, others) ->
     q = questions["fairness-in-hiring"]
 
     def tooling(text: str):
-        return next(r for r in coverage(q, toks(text), others=others[q.id]) if r.point_id == "tooling")
+        return verdict(q, "tooling", text, others)
 
     assert tooling("Then I compare selection rates by group. I would compute those with Fairlearn.").state == "made"
     named = tooling("Then I compare selection rates by group. Fairlearn, mostly.")
@@ -299,16 +304,13 @@ def test_a_point_that_asks_why_is_made_only_with_a_reason(questions, others) -> 
     q = questions["prototype-to-production"]
     choice = next(p for p in q.points if p.key == "model-choice")
     assert choice.reason  # "The model chosen, and why"
-
-    def verdict(text: str):
-        return next(r for r in coverage(q, toks(text), others=others[q.id]) if r.point_id == "model-choice")
-
-    named = verdict("For a bakery chain I built the demand forecast as a LightGBM model on two years of sales.")
-    assert named.state == "touched" and named.why == rubric.WHY_NAMED
     said = "For a bakery chain I built the demand forecast as a LightGBM model on two years of sales"
-    assert verdict(f"{said}, since it trained in minutes.").state == "made"
+    named = verdict(q, "model-choice", f"{said}.", others)
+    assert named.state == "touched" and named.why == rubric.WHY_NAMED
+    assert verdict(q, "model-choice", f"{said}, since it trained in minutes.", others).state == "made"
     # Whisper writes a full stop at the speaker's pause before the reason
-    assert verdict(f"{said}. Since it trained in minutes, we could retrain it every night.").state == "made"
+    reason_next = f"{said}. Since it trained in minutes, we could retrain it every night."
+    assert verdict(q, "model-choice", reason_next, others).state == "made"
 
 
 @pytest.mark.parametrize(
@@ -331,12 +333,9 @@ def test_a_point_that_asks_why_is_made_only_with_a_reason(questions, others) -> 
 )
 def test_naming_the_tools_is_the_usual_mistake_not_the_point(questions, others, question, point, mistake, made) -> None:
     q = questions[question]
-
-    def verdict(text: str):
-        return next(r for r in coverage(q, toks(text), others=others[q.id]) if r.point_id == point)
-
-    assert verdict(mistake).state == "touched" and verdict(mistake).why == rubric.WHY_MISTAKE
-    assert verdict(made).state == "made"
+    wrong = verdict(q, point, mistake, others)
+    assert wrong.state == "touched" and wrong.why == rubric.WHY_MISTAKE
+    assert verdict(q, point, made, others).state == "made"
 
 
 @pytest.mark.parametrize(

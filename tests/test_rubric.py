@@ -373,6 +373,32 @@ def test_had_before_a_participle_is_a_story_not_a_hypothetical(text: str, hypoth
     assert stretch.hypothetical is hypothetical
 
 
+@pytest.mark.parametrize(
+    ("text", "hypothetical"),
+    [
+        ("I told him early that we'd find maybe two in three of the big leaks.", False),
+        ("She said we would need a month of clean readings first.", False),
+        ("I warned them the first model would miss the small ones.", False),
+        ("I'd say we would find two in three of the big leaks.", True),  # the "'d" comes before the saying
+        ("We would find two in three, I told him.", True),  # nothing said before the "would"
+        ("I tell them we'd find two in three.", True),  # said now, of what would happen: still a hypothetical
+    ],
+)
+def test_would_after_a_past_verb_of_saying_is_the_story_not_a_hypothetical(text: str, hypothetical: bool) -> None:
+    whole = rubric.stretches(toks(text))[0]  # the sentence, before its clauses
+    assert whole.hypothetical is hypothetical
+
+
+def test_expectations_told_in_reported_speech_are_set(questions, others) -> None:
+    q = questions["non-technical-stakeholder"]
+    text = (
+        "At a water company I worked with the head of the leakage team. He wanted a model that found every leak; I "
+        "told him early that from meter data alone we'd find maybe two in three of the big ones and few of the "
+        "small, and that a false alarm would send a crew out for nothing now and then."
+    )
+    assert verdict(q, "expectations", text, others).state == "made"
+
+
 def test_a_story_point_is_not_made_by_a_hypothetical_even_in_a_how_would_you(questions) -> None:
     how = questions["debug-degraded-model"]
     incident = next(p for p in how.points if p.key == "real-incident")
@@ -670,3 +696,4 @@ def test_a_clause_is_read_in_its_sentences_time() -> None:
     parts = rubric.stretches(toks("Just after launch, recall on new merchants collapsed and we reverted."))
     assert len(parts) > 1  # the sentence and its clauses
     assert all(("after", "launch") in p.when for p in parts)
+

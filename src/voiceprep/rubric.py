@@ -244,9 +244,20 @@ def _topic_only(words: list[str]) -> bool:
     return short or _TOPIC_ONLY.search(" ".join(words)) is not None
 
 
+# Past verbs of saying: a "would" after one is the story's future in the past ("I told him early
+# that we'd find two in three of the big leaks"), what was said then, not a hypothetical.
+_REPORTING_TEXT = "told said warned explained promised estimated expected predicted agreed argued"
+_REPORTING = frozenset(_REPORTING_TEXT.split())
+
+
 def _hypothetical(words: list[str]) -> bool:
     head = " ".join(words[:12])
-    return _HYPOTHETICAL.search(head) is not None or any(not _participle(m[1] or "") for m in _D_THEN.finditer(head))
+    said = next((i for i, w in enumerate(words[:12]) if w in _REPORTING), None)
+    # where in ``head`` the words after the verb of saying begin: a match from there on was reported
+    reported_from = len(head) if said is None else len(" ".join(words[: said + 1]))
+    return any(m.start() < reported_from for m in _HYPOTHETICAL.finditer(head)) or any(
+        not _participle(m[1] or "") and m.start() < reported_from for m in _D_THEN.finditer(head)
+    )
 
 
 _PAST_TEXT = (

@@ -697,3 +697,12 @@ def test_a_clause_is_read_in_its_sentences_time() -> None:
     assert len(parts) > 1  # the sentence and its clauses
     assert all(("after", "launch") in p.when for p in parts)
 
+
+def test_a_small_open_model_is_the_fine_tuned_small_point_in_its_own_words(questions, others) -> None:
+    q = questions["reduce-inference-cost"]
+    # as near routing and caching as to this point: with no cue of its own it was "said so generally"
+    text = (
+        "Once we were at a couple of million messages a month, a small open model tuned on the large one's "
+        "good answers would pay for itself."
+    )
+    assert verdict(q, "fine-tuned-small", text, others).state == "made"

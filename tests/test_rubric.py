@@ -159,6 +159,31 @@ def test_what_follows_a_colon_after_a_denial_is_not_denied(questions, others) ->
     assert denied.state == "touched" and denied.why == rubric.WHY_DENIED
 
 
+@pytest.mark.parametrize(
+    ("text", "denied"),
+    [
+        # what was done about it: the "so" clause and those after it tell it
+        ("We couldn't reproduce last year's numbers, so now every run saves its code version, its data.", False),
+        # more of the same: the "so" clause denies too, and so does what follows it
+        ("We didn't collect any protected characteristics, so we never measured outcomes by group, and legal weren't "
+         "involved.", True),
+    ],
+)  # fmt: skip
+def test_a_so_clause_after_a_denial_tells_what_was_done_unless_it_denies_too(text: str, denied: bool) -> None:
+    whole, before, *after = rubric.stretches(toks(text))
+    assert whole.denied and before.denied
+    assert [s.denied for s in after] == [denied] * len(after)
+
+
+def test_reproducibility_made_in_the_clause_after_what_went_wrong(questions, others) -> None:
+    q = questions["ml-technical-debt"]
+    text = (
+        "We couldn't reproduce last year's numbers for the auditors, so now every run saves its code version, its "
+        "data snapshot and its parameters in MLflow."
+    )
+    assert verdict(q, "reproducibility", text, others).state == "made"
+
+
 def test_a_question_the_speaker_answers_is_read_with_its_answer(questions, others) -> None:
     # Whisper writes "?" where a typed answer has a colon: "And what would change it: if they..."
     q = questions["explain-to-executive"]

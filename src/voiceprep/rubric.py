@@ -316,6 +316,19 @@ def _after_colon(sentence: list[Token], piece: list[Token]) -> bool:
     return first > 0 and sentence[first - 1].raw.rstrip().endswith((":", ";"))
 
 
+def _after_so(sentence: list[Token], piece: list[Token]) -> bool:
+    """Whether ``piece`` starts at or after a clause of ``sentence`` that opens with "so" and denies
+    nothing itself: what was done about what the sentence denied ("We couldn't reproduce last
+    year's numbers, so now every run saves its data snapshot"), not more of it ("We didn't collect
+    them, so we never measured outcomes by group, and legal weren't involved")."""
+    first = next((i for i, t in enumerate(sentence) if t is piece[0]), 0)
+    for clause in _clauses(sentence[: first + 1])[1:]:
+        if clause[0].norm == "so":
+            whole = next(c for c in _clauses(sentence) if c[0] is clause[0])
+            return not _denied([t.norm for t in whole])
+    return False
+
+
 def stretches(tokens: list[Token]) -> list[Stretch]:
     """The answer's sentences, long ones cut into overlapping windows, and their clauses, each with its stance."""
     out: list[Stretch] = []
@@ -340,7 +353,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
             # a piece keeps its sentence's stance, and adds any of its own ("..., but we never had");
             # a clause told after a colon or semicolon says what was done instead of what was denied
             # ("We never stopped for a rewrite: each replacement ran beside the old job")
-            fresh = _after_colon(sentence, piece)
+            fresh = _after_colon(sentence, piece) or _after_so(sentence, piece)
             out.append(
                 Stretch(
                     tuple(piece),

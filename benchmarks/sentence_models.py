@@ -1,6 +1,6 @@
 """How well a sentence model tells a point made from one not made, before any rule or threshold.
 
-    python benchmarks/sentence_models.py [--transformers FOLDER]
+    python benchmarks/sentence_models.py [--transformers FOLDER] [--all]
 
 For every labelled answer of the five rubric sets and every point of its question that has a
 description or examples, the answer's best stretch (sentence, window or clause, as the rubric
@@ -16,6 +16,8 @@ The shipped model (all-MiniLM-L6-v2, ONNX) is always scored. ``--transformers FO
 sentence-transformers model folder as well (mean pooling, as all-*-v2 models are trained), for
 which torch and transformers must be installed: they are no dependency of voiceprep. Also
 printed: the time to embed one answer's stretches (2 threads), averaged over the answers.
+``--all`` scores every rubric set there is, not only the first five, and pools held-out 1 to 11
+and the sets after them as well.
 """
 
 from __future__ import annotations
@@ -50,12 +52,15 @@ class Pair:
     made: bool
 
 
-def pairs() -> tuple[list[Pair], list[list[str]]]:
-    """Every (answer, point with references) pair of the five sets, and each answer's stretches."""
+ALL_SETS = ["answers", "held-out", *(f"held-out-{n}" for n in range(2, 100) if (ROOT / f"held-out-{n}.yaml").exists())]
+
+
+def pairs(sets: list[str]) -> tuple[list[Pair], list[list[str]]]:
+    """Every (answer, point with references) pair of the sets, and each answer's stretches."""
     questions = {q.id: q for _, q in Library.load(None).questions()}  # the built-in packs
     out: list[Pair] = []
     answers: list[list[str]] = []
-    for name in SETS:
+    for name in sets:
         for answer in load_rubric_set(ROOT / f"{name}.yaml", questions):
             parts = [p.text for p in rubric.stretches(from_text(answer.text))]
             answers.append(parts)
@@ -90,7 +95,7 @@ def transformers_model(folder: str) -> Embed:
     return embed
 
 
-def measure(name: str, embed: Embed, all_pairs: list[Pair], answers: list[list[str]]) -> None:
+def measure(name: str, embed: Embed, all_pairs: list[Pair], answers: list[list[str]], sets: list[str]) -> None:
     texts = sorted({t for p in all_pairs for t in p.stretches + p.references})
     vectors = np.concatenate([embed(texts[k : k + 16]) for k in range(0, len(texts), 16)])
     index = {t: k for k, t in enumerate(texts)}
@@ -108,10 +113,13 @@ def measure(name: str, embed: Embed, all_pairs: list[Pair], answers: list[list[s
     per_answer = (time.perf_counter() - started) / len(answers) * 1000
     print(f"{name}: {per_answer:.0f} ms to embed an answer's stretches")
     print("  AUC against the nearest reference, then against the prototype")
-    for label, sets in [(s, [s]) for s in SETS] + [("the held-out sets", SETS[1:])]:
+    pools = [("the held-out sets", sets[1:])]
+    if len(sets) > 12:
+        pools += [("held-out 1 to 11", sets[1:12]), ("held-out 12 on", sets[12:])]
+    for label, pooled in [(s, [s]) for s in sets] + pools:
         cells = []
         for scores in (nearest, prototype):
-            got = [x for s in sets for x in scores[s]]
+            got = [x for s in pooled for x in scores[s]]
             made, not_made = [x for x, m in got if m], [x for x, m in got if not m]
             cells.append(f"{auc(made, not_made):.3f}")
         print(f"  {label:24s} {cells[0]}  {cells[1]}  ({len(made)} made, {len(not_made)} not)")
@@ -120,13 +128,15 @@ def measure(name: str, embed: Embed, all_pairs: list[Pair], answers: list[list[s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--transformers", metavar="FOLDER", help="a sentence-transformers model folder to score too")
+    parser.add_argument("--all", action="store_true", help="every rubric set, not only the first five")
     args = parser.parse_args()
-    all_pairs, answers = pairs()
+    sets = ALL_SETS if args.all else SETS
+    all_pairs, answers = pairs(sets)
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
     encoder = shared_encoder()
-    measure("all-MiniLM-L6-v2 (shipped)", lambda texts: encoder.encode(texts), all_pairs, answers)
+    measure("all-MiniLM-L6-v2 (shipped)", lambda texts: encoder.encode(texts), all_pairs, answers, sets)
     if args.transformers:
-        measure(Path(args.transformers).name, transformers_model(args.transformers), all_pairs, answers)
+        measure(Path(args.transformers).name, transformers_model(args.transformers), all_pairs, answers, sets)
 
 
 if __name__ == "__main__":

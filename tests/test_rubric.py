@@ -424,6 +424,18 @@ def test_expectations_told_in_reported_speech_are_set(questions, others) -> None
     assert verdict(q, "expectations", text, others).state == "made"
 
 
+def test_advice_to_anyone_makes_no_point_even_in_a_how_would_you(questions, others) -> None:
+    # the "you need to...": what anyone should do, not what the candidate did or would do
+    q = questions["llm-eval-set"]
+    would = "I would sample a few hundred questions from real production traffic, including the awkward ones."
+    advice = "You need to sample a few hundred questions from real production traffic, including the awkward ones."
+    assert verdict(q, "real-traffic", would, others).state == "made"
+    told = verdict(q, "real-traffic", advice, others)
+    assert told.state == "touched" and told.why == rubric.WHY_ADVICE
+    listed = "You need a good eval set, a rubric, maybe an LLM judge, and some kind of continuous evaluation."
+    assert not any(r.state == "made" for r in coverage(q, toks(listed), others=others[q.id]))
+
+
 def test_a_story_point_is_not_made_by_a_hypothetical_even_in_a_how_would_you(questions) -> None:
     how = questions["debug-degraded-model"]
     incident = next(p for p in how.points if p.key == "real-incident")

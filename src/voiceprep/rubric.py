@@ -5,11 +5,12 @@ prototype, the mean of its example phrasings (sentence embeddings, ``embedding.E
 moderately close while also naming one of the point's cue words. Naming a cue alone only
 *touches* a point ("I would evaluate it properly"), and so does a sentence that denies it ("we
 never had a baseline") or, in a story of one's own work, tells it as a hypothetical ("in general
-we'd..."), and so does every sentence of a story question's answer that tells nothing the
-speaker did. A sentence at least as close to one of the point's near misses (its usual mistake)
-as to the nearest of its phrasings only touches it, and so does one nearly as close (within
-``Thresholds.margin``) to three or more of the question's points as to its nearest, unless it
-names one of the point's cues: it says the topic, not a point. Told the points of the pack's
+we'd..."), or opens as advice to anyone ("you need a good eval set..."), and so does every
+sentence of a story question's answer that tells nothing the speaker did. A sentence at least
+as close to one of the point's near misses (its usual mistake) as to the nearest of its
+phrasings only touches it, and so does one nearly as close (within ``Thresholds.margin``) to
+three or more of the question's points as to its nearest, unless it names one of the point's
+cues: it says the topic, not a point. Told the points of the pack's
 other questions, a stretch plainly about one of them makes none of this question's. A point that
 asks why (``RubricPoint.reason``) is made only by a stretch that gives a reason or a comparison,
 and a question the speaker asks is also read together with the sentence that answers it.
@@ -75,6 +76,7 @@ THRESHOLDS = Thresholds()
 WHY_DENIED = "said as something that did not happen"
 WHY_TOPIC = "named as a topic: say what you did about it"
 WHY_HYPOTHETICAL = "told as what you would do, not what you did"
+WHY_ADVICE = "said as advice to anyone: say what you did or would do"
 WHY_GENERAL = "told in general: the answer tells nothing you did"
 WHY_NAMED = "named, not explained: say what you did and why"
 WHY_CLOSE = "near it, not clearly made: say it outright"
@@ -159,6 +161,7 @@ class Stretch:
     when: frozenset[tuple[str, str]] = frozenset()
     # gives a reason or a comparison, or is followed by a sentence that opens with one
     reasoned: bool = False
+    advice: bool = False  # "You need a good eval set...": what anyone should do, not what was or would be done
 
     @property
     def words(self) -> list[str]:
@@ -250,6 +253,15 @@ _REPORTING_TEXT = "told said warned explained promised estimated expected predic
 _REPORTING = frozenset(_REPORTING_TEXT.split())
 
 
+# A sentence that opens as advice to anyone. The issue's own example of a point not made ("you
+# need to understand the problem"); in a story question it is a hypothetical as well.
+_ADVICE = re.compile(r"^(?:you need|you have to|you must|you should|one should)\b")
+
+
+def _advice(words: list[str]) -> bool:
+    return _ADVICE.search(" ".join(words[:3])) is not None
+
+
 def _hypothetical(words: list[str]) -> bool:
     head = " ".join(words[:12])
     said = next((i for i, w in enumerate(words[:12]) if w in _REPORTING), None)
@@ -337,6 +349,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
         words = [t.norm for t in sentence]
         reason_next = n + 1 < len(said) and said[n + 1][0].norm in _REASON_OPENERS
         denied, hypothetical, topic = _denied(words), _hypothetical(words), _topic_only(words)
+        advice = _advice(words)
         # a piece's own "before/after X" are its sentence's: it is a run of the sentence's words
         when = frozenset(_when_anchors(words))
         if len(sentence) <= LONG_SENTENCE_WORDS:
@@ -362,6 +375,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
                     topic or _TOPIC_ONLY.search(" ".join(piece_words)) is not None,
                     when,
                     _gives_reason(piece_words) or (reason_next and piece[-1] is sentence[-1]),
+                    advice or _advice(piece_words),
                 )
             )
     # A question the speaker asks and answers at once is one thought: "And what would change it?
@@ -379,6 +393,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
                     _topic_only(words),
                     frozenset(_when_anchors(words)),
                     _gives_reason(words),
+                    _advice(words),
                 )
             )
     return out
@@ -604,7 +619,7 @@ def _judge(
         told_as_would = (story or point.story) and part.hypothetical
         unexplained = point.reason and not part.reasoned
         blocked = method != "cues" and (
-            part.denied or part.topic_only or told_as_would or general or vague or unexplained
+            part.denied or part.topic_only or told_as_would or part.advice or general or vague or unexplained
         )
         if strong and not blocked:
             # the sentence shown as evidence: one that names a cue as well, where there is one
@@ -622,6 +637,8 @@ def _judge(
                 reason = WHY_TOPIC
             elif strong and told_as_would:
                 reason = WHY_HYPOTHETICAL
+            elif strong and part.advice:
+                reason = WHY_ADVICE
             elif vague:
                 reason = WHY_VAGUE
             elif strong and unexplained:

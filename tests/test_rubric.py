@@ -103,6 +103,19 @@ def test_naming_a_topic_only_touches_the_point(questions) -> None:
     assert all(r.state != "made" for r in results.values())
 
 
+def test_a_list_of_techniques_names_topics_and_makes_none_of_them(questions, others) -> None:
+    q = questions["reduce-inference-cost"]
+    listed = "There are lots of techniques like routing, caching and batching."
+    results = {r.point_id: r for r in coverage(q, toks(listed), others=others[q.id])}
+    assert all(r.state != "made" for r in results.values())
+    assert results["caching"].state == "touched" and results["caching"].why == rubric.WHY_TOPIC
+    told = "We cached the system prompt, and the nightly reports went through the batch API at half the price."
+    assert {r.point_id for r in coverage(q, toks(told), others=others[q.id]) if r.state == "made"} >= {
+        "caching",
+        "batching",
+    }
+
+
 def test_a_sentence_as_near_several_points_as_to_any_makes_none_of_them(questions, others) -> None:
     q = questions["debug-degraded-model"]
     tokens = toks("I would retrain the model on fresh data, since performance drops usually mean the data is old.")

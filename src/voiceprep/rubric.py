@@ -232,7 +232,7 @@ _TOPIC_ONLY = re.compile(
     r"|a (big )?(topic|thing|concern|consideration)|everything|one area|another area|another)\b"
     r"|\b(matters?|depends)( (a lot|too|as well|on the situation))?$"
     r"|^there are (a lot of |lots of |many |some )?(\w+ )?(considerations|techniques|issues|trade-offs|tradeoffs"
-    r"|fairness metrics|legal issues|metrics)$"
+    r"|fairness metrics|legal issues|metrics)( (like|such as|including) .*)?$"
 )
 
 

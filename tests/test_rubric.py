@@ -376,6 +376,22 @@ def test_naming_the_tools_is_the_usual_mistake_not_the_point(questions, others, 
     assert verdict(q, point, made, others).state == "made"
 
 
+def test_prompting_first_by_habit_is_the_usual_mistake_not_a_reason_or_a_test(questions, others) -> None:
+    # the pack's mistake: "No concrete task on either side of the choice."
+    q = questions["fine-tune-or-prompt"]
+    for habit in (
+        "My rule is to prompt first and only fine-tune when the prompt is not good enough.",
+        "I always begin with a prompted model and fine-tune only if the results disappoint.",
+    ):
+        results = {r.point_id: r for r in coverage(q, toks(habit), others=others[q.id])}
+        assert all(r.state != "made" for r in results.values())
+        assert rubric.judged(list(results.values()), rubric.WHY_MISTAKE)
+    changing = "When the categories keep changing and we only have twenty examples, I prompt and edit it as we go."
+    assert verdict(q, "when-prompt", changing, others).state == "made"
+    decided = "Both versions run on the same test set of five hundred checked invoices, and the numbers make the call."
+    assert verdict(q, "eval-decides", decided, others).state == "made"
+
+
 @pytest.mark.parametrize(
     ("text", "denied"),
     [

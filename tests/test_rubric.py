@@ -188,13 +188,25 @@ def test_a_so_clause_after_a_denial_tells_what_was_done_unless_it_denies_too(tex
     assert [s.denied for s in after] == [denied] * len(after)
 
 
-def test_reproducibility_made_in_the_clause_after_what_went_wrong(questions, others) -> None:
-    q = questions["ml-technical-debt"]
-    text = (
-        "We couldn't reproduce last year's numbers for the auditors, so now every run saves its code version, its "
-        "data snapshot and its parameters in MLflow."
-    )
-    assert verdict(q, "reproducibility", text, others).state == "made"
+@pytest.mark.parametrize(
+    ("question", "point", "text"),
+    [
+        (  # made in the clause after what went wrong, which the opening denial no longer covers
+            "ml-technical-debt",
+            "reproducibility",
+            "We couldn't reproduce last year's numbers for the auditors, so now every run saves its code version, "
+            "its data snapshot and its parameters in MLflow.",
+        ),
+        (  # as near routing and caching as to this point: with no cue of its own it was "said so generally"
+            "reduce-inference-cost",
+            "fine-tuned-small",
+            "Once we were at a couple of million messages a month, a small open model tuned on the large one's "
+            "good answers would pay for itself.",
+        ),
+    ],
+)
+def test_a_point_told_in_the_candidates_own_words_is_made(questions, others, question, point, text) -> None:
+    assert verdict(questions[question], point, text, others).state == "made"
 
 
 def test_a_question_the_speaker_answers_is_read_with_its_answer(questions, others) -> None:
@@ -766,13 +778,3 @@ def test_a_clause_is_read_in_its_sentences_time() -> None:
     parts = rubric.stretches(toks("Just after launch, recall on new merchants collapsed and we reverted."))
     assert len(parts) > 1  # the sentence and its clauses
     assert all(("after", "launch") in p.when for p in parts)
-
-
-def test_a_small_open_model_is_the_fine_tuned_small_point_in_its_own_words(questions, others) -> None:
-    q = questions["reduce-inference-cost"]
-    # as near routing and caching as to this point: with no cue of its own it was "said so generally"
-    text = (
-        "Once we were at a couple of million messages a month, a small open model tuned on the large one's "
-        "good answers would pay for itself."
-    )
-    assert verdict(q, "fine-tuned-small", text, others).state == "made"

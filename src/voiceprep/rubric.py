@@ -10,10 +10,10 @@ sentence of a story question's answer that tells nothing the speaker did. A sent
 as close to one of the point's near misses (its usual mistake) as to the nearest of its
 phrasings only touches it, and so does one nearly as close (within ``Thresholds.margin``) to
 three or more of the question's points as to its nearest, unless it names one of the point's
-cues: it says the topic, not a point. Told the points of the pack's
-other questions, a stretch plainly about one of them makes none of this question's. A point that
-asks why (``RubricPoint.reason``) is made only by a stretch that gives a reason or a comparison,
-and a question the speaker asks is also read together with the sentence that answers it.
+cues: it says the topic, not a point. Told the points of the pack's other questions, a stretch
+plainly about one of them makes none of this question's. A point that asks why
+(``RubricPoint.reason``) is made only by a stretch that gives a reason or a comparison, and a
+question the speaker asks is also read together with the sentence that answers it.
 
 The thresholds were chosen on the labelled dev set and the first three held-out sets in
 ``tests/data/rubric/`` (``benchmarks/rubric_thresholds.py``) and are checked by ``voiceprep eval

@@ -322,23 +322,23 @@ def _clauses(sentence: list[Token]) -> list[list[Token]]:
     return out
 
 
-def _after_colon(sentence: list[Token], piece: list[Token]) -> bool:
-    """Whether ``piece`` is a clause of ``sentence`` that follows a colon or a semicolon."""
-    first = next((i for i, t in enumerate(sentence) if t is piece[0]), 0)
-    return first > 0 and sentence[first - 1].raw.rstrip().endswith((":", ";"))
+def _after_colon(sentence: list[Token], start: int) -> bool:
+    """Whether the piece of ``sentence`` starting at word ``start`` follows a colon or a semicolon."""
+    return start > 0 and sentence[start - 1].raw.rstrip().endswith((":", ";"))
 
 
-def _after_so(sentence: list[Token], piece: list[Token]) -> bool:
-    """Whether ``piece`` starts at or after a clause of ``sentence`` that opens with "so" and denies
-    nothing itself: what was done about what the sentence denied ("We couldn't reproduce last
-    year's numbers, so now every run saves its data snapshot"), not more of it ("We didn't collect
-    them, so we never measured outcomes by group, and legal weren't involved")."""
-    first = next((i for i, t in enumerate(sentence) if t is piece[0]), 0)
-    for clause in _clauses(sentence[: first + 1])[1:]:
+def _so_from(clauses: list[list[Token]]) -> int | None:
+    """The word at which the sentence's first clause opening with "so" (after its first clause)
+    begins, if that clause denies nothing itself: from there on the sentence tells what was done
+    about what it denied ("We couldn't reproduce last year's numbers, so now every run saves its
+    data snapshot"), not more of it ("We didn't collect them, so we never measured outcomes by
+    group, and legal weren't involved")."""
+    at = len(clauses[0])
+    for clause in clauses[1:]:
         if clause[0].norm == "so":
-            whole = next(c for c in _clauses(sentence) if c[0] is clause[0])
-            return not _denied([t.norm for t in whole])
-    return False
+            return None if _denied([t.norm for t in clause]) else at
+        at += len(clause)
+    return None
 
 
 def stretches(tokens: list[Token]) -> list[Stretch]:
@@ -352,21 +352,25 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
         advice = _advice(words)
         # a piece's own "before/after X" are its sentence's: it is a run of the sentence's words
         when = frozenset(_when_anchors(words))
+        # each piece with the word of the sentence it starts at
         if len(sentence) <= LONG_SENTENCE_WORDS:
-            pieces = [sentence]
+            pieces = [(0, sentence)]
         else:
             step = WINDOW_WORDS // 2
-            pieces = [sentence[i : i + WINDOW_WORDS] for i in range(0, len(sentence) - step, step)]
+            pieces = [(i, sentence[i : i + WINDOW_WORDS]) for i in range(0, len(sentence) - step, step)]
         # and each clause on its own: a spoken sentence often makes several points, one per clause
         clauses = _clauses(sentence)
         if len(clauses) > 1:
-            pieces += [c for c in clauses if len(c) >= MIN_CLAUSE_WORDS]
-        for piece in pieces:
+            starts = itertools.accumulate((len(c) for c in clauses), initial=0)
+            pieces += [(at, c) for at, c in zip(starts, clauses, strict=False) if len(c) >= MIN_CLAUSE_WORDS]
+        so_from = _so_from(clauses)
+        for start, piece in pieces:
             piece_words = [t.norm for t in piece]
             # a piece keeps its sentence's stance, and adds any of its own ("..., but we never had");
-            # a clause told after a colon or semicolon says what was done instead of what was denied
-            # ("We never stopped for a rewrite: each replacement ran beside the old job")
-            fresh = _after_colon(sentence, piece) or _after_so(sentence, piece)
+            # a clause told after a colon or semicolon, or from a "so" clause on, says what was done
+            # instead of what was denied ("We never stopped for a rewrite: each replacement ran beside
+            # the old job")
+            fresh = _after_colon(sentence, start) or (so_from is not None and start >= so_from)
             out.append(
                 Stretch(
                     tuple(piece),

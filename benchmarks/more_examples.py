@@ -25,6 +25,8 @@ from voiceprep.questions import Pack, builtin_packs_dir
 
 SETS = ["answers", "held-out", "held-out-2", "held-out-3", "held-out-4", "held-out-5"]
 ROOT = Path(__file__).resolve().parent.parent / "tests" / "data" / "rubric"
+# every labelled rubric set there is: the dev set, then the held-out sets in the order they were written
+ALL_SETS = ["answers", "held-out", *(f"held-out-{n}" for n in range(2, 100) if (ROOT / f"held-out-{n}.yaml").exists())]
 
 MORE = Path(__file__).with_suffix(".yaml")
 

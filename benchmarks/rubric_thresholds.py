@@ -25,14 +25,14 @@ import dataclasses
 import itertools
 import platform
 
-from more_examples import ROOT
+from more_examples import ALL_SETS, ROOT
 from rubric_methods import counts, f1, off_question  # as rubric_methods.py counts and scores
 
 from voiceprep import rubric
 from voiceprep.evaluate import load_rubric_set, score_rubric
 from voiceprep.questions import builtin_packs_dir, load_pack
 
-HELD_OUT = ["held-out", *(f"held-out-{n}" for n in range(2, 100) if (ROOT / f"held-out-{n}.yaml").exists())]
+HELD_OUT = ALL_SETS[1:]
 ALONE = (0.37, 0.39, 0.41, 0.43)
 WITH_CUE = (0.26, 0.30)
 ELSEWHERE = (0.02, 0.05, 0.10)

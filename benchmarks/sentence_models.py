@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from more_examples import ALL_SETS
 
 from voiceprep import rubric
 from voiceprep.embedding import shared_encoder
@@ -50,9 +51,6 @@ class Pair:
     references: list[str]
     examples: list[str]
     made: bool
-
-
-ALL_SETS = ["answers", "held-out", *(f"held-out-{n}" for n in range(2, 100) if (ROOT / f"held-out-{n}.yaml").exists())]
 
 
 def pairs(sets: list[str]) -> tuple[list[Pair], list[list[str]]]:

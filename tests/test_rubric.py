@@ -203,6 +203,13 @@ def test_a_so_clause_after_a_denial_tells_what_was_done_unless_it_denies_too(tex
             "Once we were at a couple of million messages a month, a small open model tuned on the large one's "
             "good answers would pay for itself.",
         ),
+        (  # expectations told in reported speech: the "we'd" is what was said then, not a hypothetical
+            "non-technical-stakeholder",
+            "expectations",
+            "At a water company I worked with the head of the leakage team. He wanted a model that found every "
+            "leak; I told him early that from meter data alone we'd find maybe two in three of the big ones and few "
+            "of the small, and that a false alarm would send a crew out for nothing now and then.",
+        ),
     ],
 )
 def test_a_point_told_in_the_candidates_own_words_is_made(questions, others, question, point, text) -> None:
@@ -453,16 +460,6 @@ def test_had_before_a_participle_is_a_story_not_a_hypothetical(text: str, hypoth
 def test_would_after_a_past_verb_of_saying_is_the_story_not_a_hypothetical(text: str, hypothetical: bool) -> None:
     whole = rubric.stretches(toks(text))[0]  # the sentence, before its clauses
     assert whole.hypothetical is hypothetical
-
-
-def test_expectations_told_in_reported_speech_are_set(questions, others) -> None:
-    q = questions["non-technical-stakeholder"]
-    text = (
-        "At a water company I worked with the head of the leakage team. He wanted a model that found every leak; I "
-        "told him early that from meter data alone we'd find maybe two in three of the big ones and few of the "
-        "small, and that a false alarm would send a crew out for nothing now and then."
-    )
-    assert verdict(q, "expectations", text, others).state == "made"
 
 
 def test_advice_to_anyone_makes_no_point_even_in_a_how_would_you(questions, others) -> None:

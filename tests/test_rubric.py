@@ -175,6 +175,22 @@ def test_what_follows_a_colon_after_a_denial_is_not_denied(questions, others) ->
 @pytest.mark.parametrize(
     ("text", "denied"),
     [
+        # what was done instead: every clause after the colon tells it, not only the first
+        ("We didn't stop to rewrite everything: we gave each script an owner, moved them one at a time into the "
+         "scheduler, and ran the old and new versions side by side.", False),
+        # more of the same: the clause after the colon denies too
+        ("We never had a baseline: we never measured the old rules, and nobody kept their scores.", True),
+    ],
+)  # fmt: skip
+def test_what_follows_a_colon_after_a_denial_is_fresh_clause_after_clause(text: str, denied: bool) -> None:
+    whole, before, *after = rubric.stretches(toks(text))
+    assert whole.denied and before.denied and len(after) >= 2
+    assert [s.denied for s in after] == [denied] * len(after)
+
+
+@pytest.mark.parametrize(
+    ("text", "denied"),
+    [
         # what was done about it: the "so" clause and those after it tell it
         ("We couldn't reproduce last year's numbers, so now every run saves its code version, its data.", False),
         # more of the same: the "so" clause denies too, and so does what follows it

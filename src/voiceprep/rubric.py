@@ -322,9 +322,16 @@ def _clauses(sentence: list[Token]) -> list[list[Token]]:
     return out
 
 
-def _after_colon(sentence: list[Token], start: int) -> bool:
-    """Whether the piece of ``sentence`` starting at word ``start`` follows a colon or a semicolon."""
-    return start > 0 and sentence[start - 1].raw.rstrip().endswith((":", ";"))
+def _colon_from(sentence: list[Token]) -> int | None:
+    """The word after the sentence's first colon or semicolon, if the words from there to the next
+    clause deny nothing themselves: from there on the sentence tells what was done instead of what
+    it denied ("We didn't stop to rewrite everything: we gave each script an owner, moved them one
+    at a time into the scheduler..."), not more of it ("We never had a baseline: nobody measured it")."""
+    at = next((k for k, t in enumerate(sentence[:-1], 1) if t.raw.rstrip().endswith((":", ";"))), None)
+    if at is None:
+        return None
+    end = next((k for k in range(at + 1, len(sentence)) if sentence[k].clause_start), len(sentence))
+    return None if _denied([t.norm for t in sentence[at:end]]) else at
 
 
 def _so_from(clauses: list[list[Token]]) -> int | None:
@@ -363,14 +370,15 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
         if len(clauses) > 1:
             starts = itertools.accumulate((len(c) for c in clauses), initial=0)
             pieces += [(at, c) for at, c in zip(starts, clauses, strict=False) if len(c) >= MIN_CLAUSE_WORDS]
-        so_from = _so_from(clauses)
+        # where the sentence turns from what it denied to what was done instead
+        fresh_from = min((k for k in (_colon_from(sentence), _so_from(clauses)) if k is not None), default=None)
         for start, piece in pieces:
             piece_words = [t.norm for t in piece]
             # a piece keeps its sentence's stance, and adds any of its own ("..., but we never had");
-            # a clause told after a colon or semicolon, or from a "so" clause on, says what was done
+            # one told after a colon or semicolon, or from a "so" clause on, says what was done
             # instead of what was denied ("We never stopped for a rewrite: each replacement ran beside
             # the old job")
-            fresh = _after_colon(sentence, start) or (so_from is not None and start >= so_from)
+            fresh = fresh_from is not None and start >= fresh_from
             out.append(
                 Stretch(
                     tuple(piece),

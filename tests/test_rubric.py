@@ -402,9 +402,15 @@ def test_a_point_that_asks_why_is_made_only_with_a_reason(questions, others) -> 
             "I'd put the SHAP chart up and talk them through which features pushed the score.",
             "The SHAP chart stays in the appendix in case the board wants the detail.",
         ),
+        (  # the pack's mistake: "Proposing a rewrite from scratch."
+            "ml-technical-debt",
+            "incremental",
+            "In the end we rewrote the whole codebase from scratch in one go.",
+            "We ran the old and new pipelines side by side for a month, and each old job got a sunset date.",
+        ),
     ],
 )
-def test_naming_the_tools_is_the_usual_mistake_not_the_point(questions, others, question, point, mistake, made) -> None:
+def test_the_usual_mistake_only_touches_the_point(questions, others, question, point, mistake, made) -> None:
     q = questions[question]
     wrong = verdict(q, point, mistake, others)
     assert wrong.state == "touched" and wrong.why == rubric.WHY_MISTAKE

@@ -18,6 +18,12 @@ which torch and transformers must be installed: they are no dependency of voicep
 printed: the time to embed one answer's stretches (2 threads), averaged over the answers.
 ``--all`` scores every rubric set there is, not only the first five, and pools held-out 1 to 11
 and the sets after them as well.
+
+The last column scores each pair by its answer's length in words alone, which says nothing of
+any point: where it separates the points made from the rest, the set does (strong answers long
+and making every point, weak ones short and making none), and anything learnt or chosen on it can
+learn the answers' length in place of their meaning. The pool of partial answers (those making
+some of their question's points and not others, from every set scored) is where it cannot.
 """
 
 from __future__ import annotations
@@ -51,6 +57,8 @@ class Pair:
     references: list[str]
     examples: list[str]
     made: bool
+    words: int  # the answer's length in words
+    partial: bool  # the answer makes some of its question's points and not others
 
 
 def pairs(sets: list[str]) -> tuple[list[Pair], list[list[str]]]:
@@ -62,10 +70,14 @@ def pairs(sets: list[str]) -> tuple[list[Pair], list[list[str]]]:
         for answer in load_rubric_set(ROOT / f"{name}.yaml", questions):
             parts = [p.text for p in rubric.stretches(from_text(answer.text))]
             answers.append(parts)
-            for point in questions[answer.question].points:
+            points = questions[answer.question].points
+            partial = 0 < len(answer.made) < len(points)
+            for point in points:
                 if point.references:
                     examples = list(point.examples or point.references)
-                    out.append(Pair(name, parts, list(point.references), examples, point.key in answer.made))
+                    made = point.key in answer.made
+                    words = len(answer.text.split())
+                    out.append(Pair(name, parts, list(point.references), examples, made, words, partial))
     return out, answers
 
 
@@ -99,28 +111,34 @@ def measure(name: str, embed: Embed, all_pairs: list[Pair], answers: list[list[s
     index = {t: k for k, t in enumerate(texts)}
     nearest: dict[str, list[tuple[float, bool]]] = {}
     prototype: dict[str, list[tuple[float, bool]]] = {}
+    length: dict[str, list[tuple[float, bool]]] = {}
     for p in all_pairs:
+        length.setdefault(p.set, []).append((float(p.words), p.made))
+        if p.partial:  # pooled under their own name as well
+            length.setdefault("partial", []).append((float(p.words), p.made))
         s = vectors[[index[t] for t in p.stretches]]
         r = vectors[[index[t] for t in p.references]]
         mean = vectors[[index[t] for t in p.examples]].mean(axis=0)
-        nearest.setdefault(p.set, []).append((float((s @ r.T).max()), p.made))
-        prototype.setdefault(p.set, []).append((float((s @ (mean / np.linalg.norm(mean))).max()), p.made))
+        for key in [p.set, "partial"] if p.partial else [p.set]:
+            nearest.setdefault(key, []).append((float((s @ r.T).max()), p.made))
+            prototype.setdefault(key, []).append((float((s @ (mean / np.linalg.norm(mean))).max()), p.made))
     started = time.perf_counter()
     for parts in answers:
         embed(parts)
     per_answer = (time.perf_counter() - started) / len(answers) * 1000
     print(f"{name}: {per_answer:.0f} ms to embed an answer's stretches")
-    print("  AUC against the nearest reference, then against the prototype")
+    print("  AUC against the nearest reference, then against the prototype, then of the answer's length alone")
     pools = [("the held-out sets", sets[1:])]
     if len(sets) > 12:
         pools += [("held-out 1 to 11", sets[1:12]), ("held-out 12 on", sets[12:])]
+    pools += [("partial answers, all sets", ["partial"])]
     for label, pooled in [(s, [s]) for s in sets] + pools:
         cells = []
-        for scores in (nearest, prototype):
+        for scores in (nearest, prototype, length):
             got = [x for s in pooled for x in scores[s]]
             made, not_made = [x for x, m in got if m], [x for x, m in got if not m]
             cells.append(f"{auc(made, not_made):.3f}")
-        print(f"  {label:24s} {cells[0]}  {cells[1]}  ({len(made)} made, {len(not_made)} not)")
+        print(f"  {label:26s} {cells[0]}  {cells[1]}  {cells[2]}  ({len(made)} made, {len(not_made)} not)")
 
 
 def main() -> None:

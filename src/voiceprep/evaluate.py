@@ -502,6 +502,14 @@ class RubricAnswerScore(BaseModel):
     touched: list[str]
     seconds: float
     transcript: str | None = None  # what Whisper heard, when the answer was spoken
+    points: int = 0  # how many points its question has
+
+    @property
+    def shape(self) -> str:
+        """Whether the labels say the answer makes every point of its question, some, or none."""
+        if not self.expected:
+            return "no point"
+        return "every point" if len(self.expected) >= self.points else "some points"
 
     @property
     def false_made(self) -> list[str]:
@@ -530,6 +538,9 @@ class RubricEvaluation(BaseModel):
     overall: RubricGroup
     by_question: list[RubricGroup]
     by_style: list[RubricGroup]
+    # by how many of its question's points each answer makes: an answer making every point, or
+    # none, cannot show a point given for its neighbour in the same answer
+    by_shape: list[RubricGroup]
     seconds_per_answer: float  # rubric judging alone, after the sentence model has loaded
     load_seconds: float
 
@@ -599,6 +610,7 @@ def score_rubric(
                 touched=[r.point_id or r.point for r in results if r.state == "touched"],
                 seconds=round(seconds, 4),
                 transcript=" ".join(t.raw for t in tokens) if transcripts is not None else None,
+                points=len(questions[a.question].points),
             )
         )
     return out
@@ -623,6 +635,11 @@ def summarise_rubric(
         overall=_group("all", scores),
         by_question=[_group(q, [s for s in scores if s.question == q]) for q in order],
         by_style=[_group(st, [s for s in scores if s.style == st]) for st in styles],
+        by_shape=[
+            _group(shape, [s for s in scores if s.shape == shape])
+            for shape in ("every point", "some points", "no point")
+            if any(s.shape == shape for s in scores)
+        ],
         seconds_per_answer=round(sum(s.seconds for s in scores) / len(scores), 4),
         load_seconds=round(load_seconds, 3),
     )

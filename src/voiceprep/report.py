@@ -643,7 +643,8 @@ def _ratio(value: float | None) -> str:
 
 
 def format_rubric_evaluation(e: RubricEvaluation) -> str:
-    """Precision and recall of the points made, per question and per kind of answer."""
+    """Precision and recall of the points made, per question, per kind of answer, and by whether
+    the labels say the answer makes every point of its question, some or none."""
 
     def rows(groups: list[RubricGroup]) -> list[list[str]]:
         return [
@@ -660,6 +661,8 @@ def format_rubric_evaluation(e: RubricEvaluation) -> str:
         format_table(["question", *headers[1:]], rows(e.by_question)),
         "",
         format_table(["kind of answer", *headers[1:]], rows(e.by_style)),
+        "",
+        format_table(["answer makes", *headers[1:]], rows(e.by_shape)),
         "",
         f"  all      precision {_ratio(e.overall.rates.precision)}  recall {_ratio(e.overall.rates.recall)}  "
         f"({e.overall.correct} of {e.overall.expected} points found, "

@@ -175,6 +175,19 @@ def test_what_follows_a_colon_after_a_denial_is_not_denied(questions, others) ->
 @pytest.mark.parametrize(
     ("text", "denied"),
     [
+        ("No shadow period; the new model replaced the old one on a Monday.", True),
+        ("No one looked at the recall per group before launch.", True),
+        ("No, we ran it beside the old rules for a month first.", False),  # it answers a question
+        ("No doubt the inputs had drifted by then.", False),
+    ],
+)
+def test_no_opening_a_sentence_denies_it(text: str, denied: bool) -> None:
+    assert rubric.stretches(toks(text))[0].denied is denied
+
+
+@pytest.mark.parametrize(
+    ("text", "denied"),
+    [
         # what was done instead: every clause after the colon tells it, not only the first
         ("We didn't stop to rewrite everything: we gave each script an owner, moved them one at a time into the "
          "scheduler, and ran the old and new versions side by side.", False),

@@ -216,6 +216,21 @@ def _denied(words: list[str]) -> bool:
 _ADVISING = frozenset(["shouldn't", "mustn't", "needn't"])
 
 
+# "No" opening a stretch with no verb before it denies as "we had no" does ("No judge model; exact
+# checks on the figures do most of it"), unless it answers a question ("No, we ran it in shadow
+# mode first") or opens an idiom ("No doubt the inputs had drifted").
+_NO_IDIOMS = frozenset(["doubt", "matter", "wonder", "worries", "problem"])
+
+
+def _opens_with_no(tokens: Sequence[Token]) -> bool:
+    return (
+        len(tokens) > 1
+        and tokens[0].norm == "no"
+        and not tokens[0].raw.rstrip().endswith((",", ".", "!", "?"))
+        and tokens[1].norm not in _NO_IDIOMS
+    )
+
+
 # Words that carry no content of their own: a stretch made of little else only names a topic.
 _FUNCTION_WORDS_TEXT = (
     "a an the and or but so of to in on at for with by from as is are was were be been being it its this "
@@ -355,7 +370,8 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
     for n, sentence in enumerate(said):
         words = [t.norm for t in sentence]
         reason_next = n + 1 < len(said) and said[n + 1][0].norm in _REASON_OPENERS
-        denied, hypothetical, topic = _denied(words), _hypothetical(words), _topic_only(words)
+        denied = _denied(words) or _opens_with_no(sentence)
+        hypothetical, topic = _hypothetical(words), _topic_only(words)
         advice = _advice(words)
         # a piece's own "before/after X" are its sentence's: it is a run of the sentence's words
         when = frozenset(_when_anchors(words))
@@ -382,7 +398,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
             out.append(
                 Stretch(
                     tuple(piece),
-                    (denied and not fresh) or _denied(piece_words),
+                    (denied and not fresh) or _denied(piece_words) or _opens_with_no(piece),
                     hypothetical or _hypothetical(piece_words),
                     topic or _TOPIC_ONLY.search(" ".join(piece_words)) is not None,
                     when,

@@ -103,6 +103,18 @@ def test_naming_a_topic_only_touches_the_point(questions) -> None:
     assert all(r.state != "made" for r in results.values())
 
 
+@pytest.mark.parametrize(
+    ("question", "point", "text"),
+    [
+        ("reduce-inference-cost", "routing", "Routing to a smaller model is also worth a try."),
+        ("debug-degraded-model", "label-drift", "Concept drift is definitely worth checking for."),
+    ],
+)
+def test_a_topic_worth_a_look_is_only_named(questions, others, question, point, text) -> None:
+    result = verdict(questions[question], point, text, others)
+    assert result.state == "touched" and result.why == rubric.WHY_TOPIC
+
+
 def test_a_list_of_techniques_names_topics_and_makes_none_of_them(questions, others) -> None:
     q = questions["reduce-inference-cost"]
     listed = "There are lots of techniques like routing, caching and batching."

@@ -246,6 +246,7 @@ _TOPIC_ONLY = re.compile(
     r"\b(is|are) (also |really |very |so |always |obviously |of course )?(important|key|crucial|essential|critical"
     r"|a (big )?(topic|thing|concern|consideration)|everything|one area|another area|another)\b"
     r"|\b(matters?|depends)( (a lot|too|as well|on the situation))?$"
+    r"|\b(is|are) (also |always |definitely |probably |certainly )?worth (a look|a try|\w+ing)\b"
     r"|^there are (a lot of |lots of |many |some )?(\w+ )?(considerations|techniques|issues|trade-offs|tradeoffs"
     r"|fairness metrics|legal issues|metrics)( (like|such as|including) .*)?$"
 )

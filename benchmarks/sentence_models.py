@@ -19,7 +19,9 @@ printed: the time to embed one answer's stretches (2 threads), averaged over the
 ``--all`` scores every rubric set there is, not only the first five, and pools held-out 1 to 11
 and the sets after them as well.
 
-The last column scores each pair by its answer's length in words alone, which says nothing of
+The third column compares with the prototype less half the mean of its question's prototypes
+(``Thresholds.centre``): what the question's points share, its topic, counts less than what
+tells them apart. The last column scores each pair by its answer's length in words alone, which says nothing of
 any point: where it separates the points made from the rest, the set does (strong answers long
 and making every point, weak ones short and making none), and anything learnt or chosen on it can
 learn the answers' length in place of their meaning. The pool of partial answers (those making
@@ -45,6 +47,7 @@ from voiceprep.questions import Library
 from voiceprep.tokens import from_text
 
 SETS = ["answers", "held-out", "held-out-2", "held-out-3", "held-out-4"]
+CENTRE = 0.5  # the share of the question's mean prototype the centred column takes away
 ROOT = Path(__file__).resolve().parent.parent / "tests" / "data" / "rubric"
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -59,6 +62,7 @@ class Pair:
     made: bool
     words: int  # the answer's length in words
     partial: bool  # the answer makes some of its question's points and not others
+    siblings: list[list[str]]  # the examples of every point of its question, its own among them
 
 
 def pairs(sets: list[str]) -> tuple[list[Pair], list[list[str]]]:
@@ -72,12 +76,13 @@ def pairs(sets: list[str]) -> tuple[list[Pair], list[list[str]]]:
             answers.append(parts)
             points = questions[answer.question].points
             partial = 0 < len(answer.made) < len(points)
+            siblings = [list(p.examples or p.references) for p in points if p.references]
             for point in points:
                 if point.references:
                     examples = list(point.examples or point.references)
                     made = point.key in answer.made
                     words = len(answer.text.split())
-                    out.append(Pair(name, parts, list(point.references), examples, made, words, partial))
+                    out.append(Pair(name, parts, list(point.references), examples, made, words, partial, siblings))
     return out, answers
 
 
@@ -106,11 +111,12 @@ def transformers_model(folder: str) -> Embed:
 
 
 def measure(name: str, embed: Embed, all_pairs: list[Pair], answers: list[list[str]], sets: list[str]) -> None:
-    texts = sorted({t for p in all_pairs for t in p.stretches + p.references})
+    texts = sorted({t for p in all_pairs for t in p.stretches + p.references + [e for s in p.siblings for e in s]})
     vectors = np.concatenate([embed(texts[k : k + 16]) for k in range(0, len(texts), 16)])
     index = {t: k for k, t in enumerate(texts)}
     nearest: dict[str, list[tuple[float, bool]]] = {}
     prototype: dict[str, list[tuple[float, bool]]] = {}
+    centred: dict[str, list[tuple[float, bool]]] = {}
     length: dict[str, list[tuple[float, bool]]] = {}
     for p in all_pairs:
         length.setdefault(p.set, []).append((float(p.words), p.made))
@@ -119,26 +125,35 @@ def measure(name: str, embed: Embed, all_pairs: list[Pair], answers: list[list[s
         s = vectors[[index[t] for t in p.stretches]]
         r = vectors[[index[t] for t in p.references]]
         mean = vectors[[index[t] for t in p.examples]].mean(axis=0)
+        own = mean / np.linalg.norm(mean)
+        # centred as rubric.similarities centres with Thresholds.centre = CENTRE
+        means = [vectors[[index[t] for t in sibling]].mean(axis=0) for sibling in p.siblings]
+        question = np.mean([m / np.linalg.norm(m) for m in means], axis=0)
+        shifted = own - CENTRE * question
         for key in [p.set, "partial"] if p.partial else [p.set]:
             nearest.setdefault(key, []).append((float((s @ r.T).max()), p.made))
-            prototype.setdefault(key, []).append((float((s @ (mean / np.linalg.norm(mean))).max()), p.made))
+            prototype.setdefault(key, []).append((float((s @ own).max()), p.made))
+            centred.setdefault(key, []).append((float((s @ (shifted / np.linalg.norm(shifted))).max()), p.made))
     started = time.perf_counter()
     for parts in answers:
         embed(parts)
     per_answer = (time.perf_counter() - started) / len(answers) * 1000
     print(f"{name}: {per_answer:.0f} ms to embed an answer's stretches")
-    print("  AUC against the nearest reference, then against the prototype, then of the answer's length alone")
+    print(
+        "  AUC against the nearest reference, the prototype, the prototype centred on its question "
+        f"({CENTRE}), and of the answer's length alone"
+    )
     pools = [("the held-out sets", sets[1:])]
     if len(sets) > 12:
         pools += [("held-out 1 to 11", sets[1:12]), ("held-out 12 on", sets[12:])]
     pools += [("partial answers, all sets", ["partial"])]
     for label, pooled in [(s, [s]) for s in sets] + pools:
         cells = []
-        for scores in (nearest, prototype, length):
+        for scores in (nearest, prototype, centred, length):
             got = [x for s in pooled for x in scores[s]]
             made, not_made = [x for x, m in got if m], [x for x, m in got if not m]
             cells.append(f"{auc(made, not_made):.3f}")
-        print(f"  {label:26s} {cells[0]}  {cells[1]}  {cells[2]}  ({len(made)} made, {len(not_made)} not)")
+        print(f"  {label:26s} {'  '.join(cells)}  ({len(made)} made, {len(not_made)} not)")
 
 
 def main() -> None:

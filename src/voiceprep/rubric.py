@@ -69,6 +69,11 @@ class Thresholds:
     # so that an answer on its own topic keeps "The eval sets had the same problem" (eval-set debt
     # in a technical-debt answer). It let weak answers keep such sentences too.
     on_topic: float | None = None
+    # Measured and not in use (0; benchmarks/rubric_thresholds.py --centre): how much of the mean
+    # of the question's prototypes each of its points' prototypes loses before a stretch is
+    # compared with it. The model then parts a question's points better (README, "Centred on the
+    # question"), but with thresholds chosen again the rubric found about as much as without.
+    centre: float = 0.0
 
 
 THRESHOLDS = Thresholds()
@@ -523,7 +528,7 @@ def embed_ahead(tokens: list[Token]) -> None:
 
 
 def similarities(
-    points: Sequence[RubricPoint], parts: Sequence[Stretch], vectors: np.ndarray | None = None
+    points: Sequence[RubricPoint], parts: Sequence[Stretch], vectors: np.ndarray | None = None, centre: float = 0.0
 ) -> np.ndarray:
     """Cosine similarity of each stretch (rows) to each point (columns): to the point's prototype,
     the normalised mean of its example phrasings (of its description, where it has none).
@@ -532,6 +537,9 @@ def similarities(
     their mean keeps the move they share and loses their domains; a stretch told in the candidate's
     own domain is nearer it than to any one example (README, "Compared with a prototype").
 
+    ``centre``: the share of the mean of the points' prototypes taken from each before comparing,
+    so that what the points of one question share (its topic) counts less than what tells them
+    apart (README, "Centred on the question").
     ``vectors``: the stretches already embedded, when they are judged against more than one set of points.
     """
     if not parts:
@@ -541,9 +549,14 @@ def similarities(
 
         vectors = shared_encoder().encode_remembered([p.text for p in parts])
     out = np.zeros((len(vectors), len(points)), dtype=np.float32)
-    for j, point in enumerate(points):
-        if point.references:
-            out[:, j] = vectors @ _prototype(tuple(point.examples or point.references))
+    judged = [j for j, point in enumerate(points) if point.references]
+    if not judged:
+        return out
+    prototypes = np.stack([_prototype(tuple(points[j].examples or points[j].references)) for j in judged])
+    if centre:
+        prototypes = prototypes - centre * prototypes.mean(axis=0)
+        prototypes /= np.linalg.norm(prototypes, axis=1, keepdims=True)
+    out[:, judged] = vectors @ prototypes.T
     return out
 
 
@@ -595,6 +608,7 @@ def _judge(
     storyless: bool = False,
     near: np.ndarray | None = None,
     crowded: np.ndarray | None = None,
+    uncentred: np.ndarray | None = None,
 ) -> RubricResult:
     """One point's verdict from the stretches' cues, similarities and stances.
 
@@ -636,7 +650,10 @@ def _judge(
         if mistaken:
             strong = False
         off_question = bool(
-            strong and elsewhere is not None and point.references and sim < elsewhere[k] - limits.elsewhere
+            strong
+            and elsewhere is not None
+            and point.references
+            and (float(uncentred[k]) if uncentred is not None else sim) < elsewhere[k] - limits.elsewhere
         )
         if off_question:
             if not cues:
@@ -721,12 +738,14 @@ def coverage(
     that is plainly about one of them does not make this question's points.
     """
     parts = stretches(tokens)
-    sims = elsewhere = near = None
+    sims = elsewhere = near = uncentred = None
     if method in ("meaning", "combined") and parts:
         from .embedding import shared_encoder
 
         vectors = shared_encoder().encode_remembered([p.text for p in parts])
-        sims = similarities(question.points, parts, vectors)
+        sims = similarities(question.points, parts, vectors, limits.centre)
+        # another question's points are compared with uncentred prototypes, and so with this one's
+        uncentred = similarities(question.points, parts, vectors) if limits.centre else None
         near = near_misses_closer(question.points, vectors)
         rivals = [p for p in others if p.references]
         if rivals:
@@ -758,6 +777,7 @@ def coverage(
             storyless,
             near[:, j] if near is not None else None,
             crowded,
+            uncentred[:, j] if uncentred is not None else None,
         )
         for j, point in enumerate(question.points)
     ]

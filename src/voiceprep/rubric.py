@@ -347,7 +347,8 @@ def _colon_from(sentence: list[Token]) -> int | None:
     """The word after the sentence's first colon or semicolon, if the words from there to the next
     clause deny nothing themselves: from there on the sentence tells what was done instead of what
     it denied ("We didn't stop to rewrite everything: we gave each script an owner, moved them one
-    at a time into the scheduler..."), not more of it ("We never had a baseline: nobody measured it")."""
+    at a time into the scheduler..."), not more of it ("We never had a baseline: we never measured
+    the old rules")."""
     at = next((k for k, t in enumerate(sentence[:-1], 1) if t.raw.rstrip().endswith((":", ";"))), None)
     if at is None:
         return None
@@ -617,6 +618,8 @@ def _judge(
     theory, not the incident asked for. ``near``: how much nearer each stretch is to the point's
     nearest near miss than to its nearest phrasing (``near_misses_closer``). ``crowded``: whether
     each stretch lies within the margin of its best for ``limits.crowd`` or more of the question's points.
+    ``uncentred``: the stretches' similarities to the point's prototype as it is, where ``sims`` are
+    to it centred on the question (``limits.centre``): the other questions' points are compared with those.
     """
     own = _evidence_cues(point, asked) if asked else point.cues
     general = (story or point.story) and storyless  # the same for every stretch of the answer

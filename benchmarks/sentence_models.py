@@ -19,13 +19,14 @@ printed: the time to embed one answer's stretches (2 threads), averaged over the
 ``--all`` scores every rubric set there is, not only the first five, and pools held-out 1 to 11
 and the sets after them as well.
 
-The third column compares with the prototype less half the mean of its question's prototypes
-(``Thresholds.centre``): what the question's points share, its topic, counts less than what
-tells them apart. The last column scores each pair by its answer's length in words alone, which says nothing of
-any point: where it separates the points made from the rest, the set does (strong answers long
-and making every point, weak ones short and making none), and anything learnt or chosen on it can
-learn the answers' length in place of their meaning. The pool of partial answers (those making
-some of their question's points and not others, from every set scored) is where it cannot.
+Two more columns follow those two. The third compares with the prototype less half the mean of
+its question's prototypes (``Thresholds.centre``, measured and not in use): what the question's
+points share, its topic, counts less than what tells them apart. The last scores each pair by its
+answer's length in words alone, which says nothing of any point: where it separates the points
+made from the rest, the set does (strong answers long and making every point, weak ones short and
+making none), and anything learnt or chosen on it can learn the answers' length in place of
+their meaning. The pool of partial answers (those making some of their question's points and not
+others, from every set scored) is where it cannot.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -343,28 +343,25 @@ def _clauses(sentence: list[Token]) -> list[list[Token]]:
     return out
 
 
-def _colon_from(sentence: list[Token]) -> int | None:
-    """The word after the sentence's first colon or semicolon, if the words from there to the next
-    clause deny nothing themselves: from there on the sentence tells what was done instead of what
-    it denied ("We didn't stop to rewrite everything: we gave each script an owner, moved them one
-    at a time into the scheduler..."), not more of it ("We never had a baseline: we never measured
-    the old rules")."""
-    at = next((k for k, t in enumerate(sentence[:-1], 1) if t.raw.rstrip().endswith((":", ";"))), None)
-    if at is None:
-        return None
-    end = next((k for k in range(at + 1, len(sentence)) if sentence[k].clause_start), len(sentence))
-    return None if _denied([t.norm for t in sentence[at:end]]) else at
+def _after_colon(before: list[Token], clause: list[Token]) -> bool:
+    return before[-1].raw.rstrip().endswith((":", ";"))
 
 
-def _so_from(clauses: list[list[Token]]) -> int | None:
-    """The word at which the sentence's first clause opening with "so" (after its first clause)
-    begins, if that clause denies nothing itself: from there on the sentence tells what was done
-    about what it denied ("We couldn't reproduce last year's numbers, so now every run saves its
-    data snapshot"), not more of it ("We didn't collect them, so we never measured outcomes by
-    group, and legal weren't involved")."""
+def _opens_with_so(before: list[Token], clause: list[Token]) -> bool:
+    return clause[0].norm == "so"
+
+
+def _turns_at(clauses: list[list[Token]], turns: Callable[[list[Token], list[Token]], bool]) -> int | None:
+    """The word at which the sentence's first clause (after its first) that ``turns`` begins, if
+    that clause denies nothing itself: from there on the sentence tells what was done instead of,
+    or about, what it denied, not more of it. After a colon or semicolon: "We didn't stop to
+    rewrite everything: we gave each script an owner, moved them one at a time into the
+    scheduler...", not "We never had a baseline: we never measured the old rules". From a "so":
+    "We couldn't reproduce last year's numbers, so now every run saves its data snapshot", not "We
+    didn't collect them, so we never measured outcomes by group, and legal weren't involved"."""
     at = len(clauses[0])
-    for clause in clauses[1:]:
-        if clause[0].norm == "so":
+    for before, clause in itertools.pairwise(clauses):
+        if turns(before, clause):
             return None if _denied([t.norm for t in clause]) else at
         at += len(clause)
     return None
@@ -394,7 +391,8 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
             starts = itertools.accumulate((len(c) for c in clauses), initial=0)
             pieces += [(at, c) for at, c in zip(starts, clauses, strict=False) if len(c) >= MIN_CLAUSE_WORDS]
         # where the sentence turns from what it denied to what was done instead
-        fresh_from = min((k for k in (_colon_from(sentence), _so_from(clauses)) if k is not None), default=None)
+        turns = (_turns_at(clauses, _after_colon), _turns_at(clauses, _opens_with_so))
+        fresh_from = min((k for k in turns if k is not None), default=None)
         for start, piece in pieces:
             piece_words = [t.norm for t in piece]
             # a piece keeps its sentence's stance, and adds any of its own ("..., but we never had");

@@ -502,7 +502,7 @@ class RubricAnswerScore(BaseModel):
     touched: list[str]
     seconds: float
     transcript: str | None = None  # what Whisper heard, when the answer was spoken
-    points: int = 0  # how many points its question has
+    points: int  # how many points its question has
 
     @property
     def shape(self) -> str:

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from more_examples import ALL_SETS
+from more_examples import ALL_SETS, ROOT
 
 from voiceprep import rubric
 from voiceprep.embedding import shared_encoder
@@ -49,7 +49,6 @@ from voiceprep.tokens import from_text
 
 SETS = ["answers", "held-out", "held-out-2", "held-out-3", "held-out-4"]
 CENTRE = 0.5  # the share of the question's mean prototype the centred column takes away
-ROOT = Path(__file__).resolve().parent.parent / "tests" / "data" / "rubric"
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -120,9 +119,6 @@ def measure(name: str, embed: Embed, all_pairs: list[Pair], answers: list[list[s
     centred: dict[str, list[tuple[float, bool]]] = {}
     length: dict[str, list[tuple[float, bool]]] = {}
     for p in all_pairs:
-        length.setdefault(p.set, []).append((float(p.words), p.made))
-        if p.partial:  # pooled under their own name as well
-            length.setdefault("partial", []).append((float(p.words), p.made))
         s = vectors[[index[t] for t in p.stretches]]
         r = vectors[[index[t] for t in p.references]]
         mean = vectors[[index[t] for t in p.examples]].mean(axis=0)
@@ -131,7 +127,8 @@ def measure(name: str, embed: Embed, all_pairs: list[Pair], answers: list[list[s
         means = [vectors[[index[t] for t in sibling]].mean(axis=0) for sibling in p.siblings]
         question = np.mean([m / np.linalg.norm(m) for m in means], axis=0)
         shifted = own - CENTRE * question
-        for key in [p.set, "partial"] if p.partial else [p.set]:
+        for key in [p.set, "partial"] if p.partial else [p.set]:  # partial answers pooled as well
+            length.setdefault(key, []).append((float(p.words), p.made))
             nearest.setdefault(key, []).append((float((s @ r.T).max()), p.made))
             prototype.setdefault(key, []).append((float((s @ own).max()), p.made))
             centred.setdefault(key, []).append((float((s @ (shifted / np.linalg.norm(shifted))).max()), p.made))

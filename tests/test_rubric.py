@@ -219,34 +219,25 @@ def test_no_opening_a_sentence_denies_it(text: str, denied: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "denied"),
+    ("text", "denied", "clauses_after"),
     [
         # what was done instead: every clause after the colon tells it, not only the first
         ("We didn't stop to rewrite everything: we gave each script an owner, moved them one at a time into the "
-         "scheduler, and ran the old and new versions side by side.", False),
+         "scheduler, and ran the old and new versions side by side.", False, 2),
         # more of the same: the clause after the colon denies too
-        ("We never had a baseline: we never measured the old rules, and nobody kept their scores.", True),
-    ],
-)  # fmt: skip
-def test_what_follows_a_colon_after_a_denial_is_fresh_clause_after_clause(text: str, denied: bool) -> None:
-    whole, before, *after = rubric.stretches(toks(text))
-    assert whole.denied and before.denied and len(after) >= 2
-    assert [s.denied for s in after] == [denied] * len(after)
-
-
-@pytest.mark.parametrize(
-    ("text", "denied"),
-    [
+        ("We never had a baseline: we never measured the old rules, and nobody kept their scores.", True, 2),
         # what was done about it: the "so" clause and those after it tell it
-        ("We couldn't reproduce last year's numbers, so now every run saves its code version, its data.", False),
+        ("We couldn't reproduce last year's numbers, so now every run saves its code version, its data.", False, 1),
         # more of the same: the "so" clause denies too, and so does what follows it
         ("We didn't collect any protected characteristics, so we never measured outcomes by group, and legal weren't "
-         "involved.", True),
+         "involved.", True, 2),
     ],
 )  # fmt: skip
-def test_a_so_clause_after_a_denial_tells_what_was_done_unless_it_denies_too(text: str, denied: bool) -> None:
+def test_after_a_colon_or_a_so_a_denial_turns_to_what_was_done_unless_it_denies_too(
+    text: str, denied: bool, clauses_after: int
+) -> None:
     whole, before, *after = rubric.stretches(toks(text))
-    assert whole.denied and before.denied
+    assert whole.denied and before.denied and len(after) >= clauses_after
     assert [s.denied for s in after] == [denied] * len(after)
 
 

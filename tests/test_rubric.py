@@ -174,18 +174,30 @@ def test_the_reason_shown_is_the_shown_sentence_s_own(questions, others) -> None
     assert feature.why == rubric.WHY_DENIED
 
 
-def test_an_answer_on_its_own_topic_can_keep_what_lies_near_another_question(questions, others) -> None:
-    # Measured and not kept (benchmarks/on_topic.py): the option must still do what it measures.
+def test_an_answer_on_its_own_topic_keeps_what_lies_near_another_question(questions, others) -> None:
+    # "The eval sets had the same problem" lies nearer the eval-set question's points than this
+    # question's; in a technical-debt answer it is eval-set debt all the same.
     answer = next(
         a for a in load_rubric_set(RUBRIC_SET.with_name("held-out-7.yaml"), questions) if a.id == "h7-debt-strong"
     )
     q = questions[answer.question]
-    in_use = {r.point_id: r for r in coverage(q, toks(answer.text), others=others[q.id])}
-    assert in_use["eval-debt"].state == "touched" and in_use["eval-debt"].why == rubric.WHY_ELSEWHERE
-    on_topic = dataclasses.replace(rubric.THRESHOLDS, on_topic=0.3)
-    kept = {r.point_id: r for r in coverage(q, toks(answer.text), limits=on_topic, others=others[q.id])}
+    kept = {r.point_id: r for r in coverage(q, toks(answer.text), others=others[q.id])}
     assert kept["eval-debt"].state == "made"
     assert kept["eval-debt"].sentence.startswith("The eval sets had the same problem")
+    everywhere = dataclasses.replace(rubric.THRESHOLDS, on_topic=None)  # the "elsewhere" rule in every answer
+    held = {r.point_id: r for r in coverage(q, toks(answer.text), limits=everywhere, others=others[q.id])}
+    assert held["eval-debt"].state == "touched" and held["eval-debt"].why == rubric.WHY_ELSEWHERE
+
+
+def test_an_answer_to_another_question_makes_none_of_this_ones_points_from_it(questions, others) -> None:
+    # The same kind of sentence in an answer to the eval-set question, judged against the
+    # technical-debt question: the answer is about another question, and the rule holds.
+    answer = next(a for a in load_rubric_set(RUBRIC_SET, questions) if a.id == "llmeval-neg-1")
+    q = questions["ml-technical-debt"]
+    told = {r.point_id: r for r in coverage(q, toks(answer.text), others=others[q.id])}
+    assert told["eval-debt"].state == "touched"
+    untold = {r.point_id: r for r in coverage(q, toks(answer.text))}  # not told the pack's other questions
+    assert untold["eval-debt"].state == "made"
 
 
 def test_what_follows_a_colon_after_a_denial_is_not_denied(questions, others) -> None:
@@ -581,24 +593,24 @@ def test_the_dev_set_scores_as_the_readme_says(questions, others) -> None:
 @pytest.mark.parametrize(
     ("name", "precision", "recall"),
     [
-        ("held-out.yaml", 0.91, 0.91),  # 0.85 / 0.83 when first scored
-        ("held-out-2.yaml", 0.94, 0.87),  # 0.87 / 0.86 when first scored
-        ("held-out-3.yaml", 0.82, 0.84),  # 0.80 / 0.71 when first scored (0.78 / 0.67 the version before)
-        ("held-out-4.yaml", 0.93, 0.87),  # 0.89 / 0.85 when first scored; 0.88 recall before tools-backup's near miss
-        ("held-out-5.yaml", 0.94, 0.84),  # 0.90 / 0.80 when first scored
-        ("held-out-6.yaml", 0.89, 0.83),  # 0.89 / 0.80 when first scored
-        ("held-out-7.yaml", 0.94, 0.87),  # 0.95 / 0.88 when first scored
-        ("held-out-8.yaml", 0.91, 0.87),  # 0.92 / 0.88 when first scored
-        ("held-out-9.yaml", 0.87, 0.90),  # 0.88 / 0.91 when first scored
-        ("held-out-10.yaml", 0.90, 0.83),  # 0.90 / 0.83 when first scored
-        ("held-out-11.yaml", 0.97, 0.89),  # 0.98 / 0.90 (0.896) when first scored
-        ("held-out-12.yaml", 0.86, 0.74),  # 0.86 / 0.73 when first scored
-        ("held-out-13.yaml", 0.87, 0.79),  # 0.88 / 0.78 when first scored
-        ("held-out-14.yaml", 0.90, 0.74),  # 0.83 / 0.75 when first scored
-        ("held-out-15.yaml", 0.94, 0.82),  # 0.95 / 0.83 when first scored
-        ("held-out-16.yaml", 0.83, 0.81),  # 0.82 / 0.77 when first scored; every answer partial
-        ("held-out-17.yaml", 0.82, 0.81),  # 0.80 / 0.82 when first scored; every answer partial
-        ("held-out-18.yaml", 0.87, 0.76),  # 0.88 / 0.77 when first scored
+        ("held-out.yaml", 0.96, 0.96),  # 0.85 / 0.83 when first scored
+        ("held-out-2.yaml", 0.98, 0.93),  # 0.87 / 0.86 when first scored
+        ("held-out-3.yaml", 0.86, 0.88),  # 0.80 / 0.71 when first scored (0.78 / 0.67 the version before)
+        ("held-out-4.yaml", 0.95, 0.89),  # 0.89 / 0.85 when first scored; 0.88 recall before tools-backup's near miss
+        ("held-out-5.yaml", 0.94, 0.86),  # 0.90 / 0.80 when first scored
+        ("held-out-6.yaml", 0.93, 0.87),  # 0.89 / 0.80 when first scored
+        ("held-out-7.yaml", 0.95, 0.93),  # 0.95 / 0.88 when first scored
+        ("held-out-8.yaml", 0.90, 0.89),  # 0.92 / 0.88 when first scored
+        ("held-out-9.yaml", 0.92, 0.93),  # 0.88 / 0.91 when first scored
+        ("held-out-10.yaml", 0.90, 0.86),  # 0.90 / 0.83 when first scored
+        ("held-out-11.yaml", 0.96, 0.91),  # 0.98 / 0.90 (0.896) when first scored
+        ("held-out-12.yaml", 0.90, 0.81),  # 0.86 / 0.73 when first scored
+        ("held-out-13.yaml", 0.84, 0.81),  # 0.88 / 0.78 when first scored
+        ("held-out-14.yaml", 0.90, 0.79),  # 0.83 / 0.75 when first scored
+        ("held-out-15.yaml", 0.95, 0.87),  # 0.95 / 0.83 when first scored
+        ("held-out-16.yaml", 0.82, 0.86),  # 0.82 / 0.77 when first scored; every answer partial
+        ("held-out-17.yaml", 0.80, 0.84),  # 0.80 / 0.82 when first scored; every answer partial
+        ("held-out-18.yaml", 0.87, 0.83),  # 0.88 / 0.77 when first scored
     ],
 )
 def test_the_held_out_rubric_sets_stay_where_they_were_measured(questions, others, name, precision, recall) -> None:

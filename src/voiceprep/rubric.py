@@ -11,7 +11,8 @@ as close to one of the point's near misses (its usual mistake) as to the nearest
 phrasings only touches it, and so does one nearly as close (within ``Thresholds.margin``) to
 three or more of the question's points as to its nearest, unless it names one of the point's
 cues: it says the topic, not a point. Told the points of the pack's other questions, a stretch
-plainly about one of them makes none of this question's. A point that asks why
+plainly about one of them makes none of this question's, unless the answer as a whole is on this
+question's topic (``Thresholds.on_topic``). A point that asks why
 (``RubricPoint.reason``) is made only by a stretch that gives a reason or a comparison, and a
 question the speaker asks is also read together with the sentence that answers it.
 
@@ -739,7 +740,8 @@ def coverage(
     """Each rubric point with whether the answer made it, touched it or missed it, and where.
 
     ``others``: the points of the pack's other questions (``Pack.points_besides``). A stretch
-    that is plainly about one of them does not make this question's points.
+    that is plainly about one of them does not make this question's points, in an answer less
+    than ``limits.on_topic`` on this question's topic.
     """
     parts = stretches(tokens)
     sims = elsewhere = near = uncentred = None

@@ -15,12 +15,13 @@ points, a tie to the rule holding everywhere; held-out 8 was written and committ
 it alone was to decide whether the change is kept (F1 not lower, typed and through speech). It
 chose 0.3, and held-out 8 left it off.
 
-Then, for the rule everywhere (None) and the share chosen (0.3, in use since), the sets written
-after that choice (held-out 9 on), pooled: precision, recall, F1, points found and given wrongly,
-typed, and through speech for every set whose transcripts DIR holds.
+Then, for the rule everywhere (None) and the share chosen (0.3, in use since), the ten sets
+written after that choice and before it was switched on (held-out 9 to 18), pooled: precision,
+recall, F1, points found and given wrongly, typed, and through speech for every set whose
+transcripts DIR holds.
 
 ``--transcripts DIR``: ``DIR/SET.json`` from ``voiceprep eval tests/data/rubric/SET.yaml --spoken
---json`` (held-out-8.json for the first table; any of held-out-9.json on for the second).
+--json`` (held-out-8.json for the first table; any of held-out-9.json to held-out-18.json for the second).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import dataclasses
 import platform
 from pathlib import Path
 
-from more_examples import ALL_SETS, ROOT
+from more_examples import ROOT
 from points_per_sentence import heard
 from rubric_methods import counts, off_question
 from rubric_thresholds import pooled
@@ -41,7 +42,7 @@ from voiceprep.questions import builtin_packs_dir, load_pack
 
 READ = ["answers", "held-out", "held-out-2", "held-out-3"]
 LATER = ["held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8"]
-AFTER = ALL_SETS[ALL_SETS.index("held-out-9") :]  # written after the share was chosen
+AFTER = [f"held-out-{n}" for n in range(9, 19)]  # written after the share was chosen, before it was switched on
 SHARES = (None, 0.3, 0.4, 0.5, 0.6)
 CHOSEN = 0.3
 MOST_OFF_QUESTION = 100
@@ -55,7 +56,8 @@ def main() -> None:
     questions = {q.id: q for pack in packs for q in pack.questions}
     others = {q.id: pack.points_besides(q) for pack in packs for q in pack.questions}
     sets = {name: load_rubric_set(ROOT / f"{name}.yaml", questions) for name in READ + LATER}
-    spoken = heard(args.transcripts / "held-out-8.json") if args.transcripts else None
+    eight = args.transcripts / "held-out-8.json" if args.transcripts else None
+    spoken = heard(eight) if eight and eight.exists() else None
     print(f"machine: {platform.machine()}, Python {platform.python_version()}; typed, precision / recall")
     head = "".join(f"{n:>13}" for n in sets) + ("  held-out-8 spoken" if spoken else "")
     print(f"{'share':<7}{head}   read F1  off")

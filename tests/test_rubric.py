@@ -593,24 +593,25 @@ def test_the_dev_set_scores_as_the_readme_says(questions, others) -> None:
 @pytest.mark.parametrize(
     ("name", "precision", "recall"),
     [
-        ("held-out.yaml", 0.96, 0.96),  # 0.85 / 0.83 when first scored
-        ("held-out-2.yaml", 0.98, 0.93),  # 0.87 / 0.86 when first scored
-        ("held-out-3.yaml", 0.86, 0.88),  # 0.80 / 0.71 when first scored (0.78 / 0.67 the version before)
-        ("held-out-4.yaml", 0.95, 0.89),  # 0.89 / 0.85 when first scored; 0.88 recall before tools-backup's near miss
-        ("held-out-5.yaml", 0.94, 0.86),  # 0.90 / 0.80 when first scored
-        ("held-out-6.yaml", 0.93, 0.87),  # 0.89 / 0.80 when first scored
-        ("held-out-7.yaml", 0.95, 0.93),  # 0.95 / 0.88 when first scored
-        ("held-out-8.yaml", 0.90, 0.89),  # 0.92 / 0.88 when first scored
-        ("held-out-9.yaml", 0.92, 0.93),  # 0.88 / 0.91 when first scored
-        ("held-out-10.yaml", 0.90, 0.86),  # 0.90 / 0.83 when first scored
-        ("held-out-11.yaml", 0.96, 0.91),  # 0.98 / 0.90 (0.896) when first scored
-        ("held-out-12.yaml", 0.90, 0.81),  # 0.86 / 0.73 when first scored
-        ("held-out-13.yaml", 0.84, 0.81),  # 0.88 / 0.78 when first scored
-        ("held-out-14.yaml", 0.90, 0.79),  # 0.83 / 0.75 when first scored
-        ("held-out-15.yaml", 0.95, 0.87),  # 0.95 / 0.83 when first scored
-        ("held-out-16.yaml", 0.82, 0.86),  # 0.82 / 0.77 when first scored; every answer partial
-        ("held-out-17.yaml", 0.80, 0.84),  # 0.80 / 0.82 when first scored; every answer partial
-        ("held-out-18.yaml", 0.87, 0.83),  # 0.88 / 0.77 when first scored
+        ("held-out.yaml", 0.95, 0.95),  # 0.85 / 0.83 when first scored
+        ("held-out-2.yaml", 0.97, 0.92),  # 0.87 / 0.86 when first scored
+        ("held-out-3.yaml", 0.85, 0.87),  # 0.80 / 0.71 when first scored (0.78 / 0.67 the version before)
+        ("held-out-4.yaml", 0.94, 0.88),  # 0.89 / 0.85 when first scored; 0.88 recall before tools-backup's near miss
+        ("held-out-5.yaml", 0.93, 0.85),  # 0.90 / 0.80 when first scored
+        ("held-out-6.yaml", 0.92, 0.86),  # 0.89 / 0.80 when first scored
+        ("held-out-7.yaml", 0.94, 0.92),  # 0.95 / 0.88 when first scored
+        ("held-out-8.yaml", 0.89, 0.88),  # 0.92 / 0.88 when first scored
+        ("held-out-9.yaml", 0.91, 0.92),  # 0.88 / 0.91 when first scored
+        ("held-out-10.yaml", 0.89, 0.85),  # 0.90 / 0.83 when first scored
+        ("held-out-11.yaml", 0.95, 0.90),  # 0.98 / 0.90 (0.896) when first scored
+        ("held-out-12.yaml", 0.89, 0.80),  # 0.86 / 0.73 when first scored
+        ("held-out-13.yaml", 0.83, 0.80),  # 0.88 / 0.78 when first scored
+        ("held-out-14.yaml", 0.89, 0.78),  # 0.83 / 0.75 when first scored
+        ("held-out-15.yaml", 0.94, 0.86),  # 0.95 / 0.83 when first scored
+        ("held-out-16.yaml", 0.81, 0.85),  # 0.82 / 0.77 when first scored; every answer partial
+        ("held-out-17.yaml", 0.79, 0.83),  # 0.80 / 0.82 when first scored; every answer partial
+        ("held-out-18.yaml", 0.86, 0.82),  # 0.88 / 0.77 when first scored
+        ("held-out-19.yaml", 0.82, 0.79),  # 0.83 / 0.81 when first scored
     ],
 )
 def test_the_held_out_rubric_sets_stay_where_they_were_measured(questions, others, name, precision, recall) -> None:

@@ -38,7 +38,7 @@ from rubric_thresholds import pooled
 
 from voiceprep import rubric
 from voiceprep.evaluate import load_rubric_set, score_rubric
-from voiceprep.questions import builtin_packs_dir, load_pack
+from voiceprep.questions import Question, RubricPoint, builtin_packs_dir, load_pack
 
 READ = ["answers", "held-out", "held-out-2", "held-out-3"]
 LATER = ["held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8"]
@@ -81,7 +81,7 @@ def main() -> None:
     after(questions, others, args.transcripts)
 
 
-def after(questions: dict, others: dict, transcripts: Path | None) -> None:
+def after(questions: dict[str, Question], others: dict[str, tuple[RubricPoint, ...]], transcripts: Path | None) -> None:
     """The sets written after the share was chosen, pooled, for the rule everywhere and the share chosen."""
     sets = {name: load_rubric_set(ROOT / f"{name}.yaml", questions) for name in AFTER}
     found = [n for n in AFTER if transcripts and (transcripts / f"{n}.json").exists()]

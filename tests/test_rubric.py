@@ -243,6 +243,8 @@ def test_no_opening_a_sentence_denies_it(text: str, denied: bool) -> None:
         # more of the same: the "so" clause denies too, and so does what follows it
         ("We didn't collect any protected characteristics, so we never measured outcomes by group, and legal weren't "
          "involved.", True, 2),
+        # a clause after the colon that opens with "No" denies as "we never had" does
+        ("We never had a baseline: no record of the old rules' scores, no holdout month, nothing to compare.", True, 2),
     ],
 )  # fmt: skip
 def test_after_a_colon_or_a_so_a_denial_turns_to_what_was_done_unless_it_denies_too(
@@ -297,6 +299,9 @@ def test_a_question_the_speaker_answers_is_read_with_its_answer(questions, other
     # nor does a question make the point when what follows denies it
     unanswered = counterfactual("We recommend declining. What would change it? Honestly, I never looked into that.")
     assert unanswered.state == "touched"
+    # an answer that opens with "No" denies, as it does on its own
+    (*_, asked_and_answered) = rubric.stretches(toks("What did we check first? No baseline, no holdout, nothing."))
+    assert asked_and_answered.text.startswith("What did we check first?") and asked_and_answered.denied
 
 
 def test_naming_what_the_question_asks_about_is_no_evidence(questions) -> None:

@@ -241,6 +241,11 @@ def _opens_with_no(tokens: Sequence[Token]) -> bool:
     )
 
 
+def _denies(tokens: Sequence[Token]) -> bool:
+    """Whether a run of words opens by denying: "we never had a baseline", "No judge model"."""
+    return _denied([t.norm for t in tokens]) or _opens_with_no(tokens)
+
+
 # Words that carry no content of their own: a stretch made of little else only names a topic.
 _FUNCTION_WORDS_TEXT = (
     "a an the and or but so of to in on at for with by from as is are was were be been being it its this "
@@ -367,7 +372,7 @@ def _turns_at(clauses: list[list[Token]], turns: Callable[[list[Token], list[Tok
     at = len(clauses[0])
     for before, clause in itertools.pairwise(clauses):
         if turns(before, clause):
-            return None if _denied([t.norm for t in clause]) else at
+            return None if _denies(clause) else at
         at += len(clause)
     return None
 
@@ -379,7 +384,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
     for n, sentence in enumerate(said):
         words = [t.norm for t in sentence]
         reason_next = n + 1 < len(said) and said[n + 1][0].norm in _REASON_OPENERS
-        denied = _denied(words) or _opens_with_no(sentence)
+        denied = _denies(sentence)
         hypothetical, topic = _hypothetical(words), _topic_only(words)
         advice = _advice(words)
         # a piece's own "before/after X" are its sentence's: it is a run of the sentence's words
@@ -408,7 +413,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
             out.append(
                 Stretch(
                     tuple(piece),
-                    (denied and not fresh) or _denied(piece_words) or _opens_with_no(piece),
+                    (denied and not fresh) or _denies(piece),
                     hypothetical or _hypothetical(piece_words),
                     topic or _TOPIC_ONLY.search(" ".join(piece_words)) is not None,
                     when,
@@ -426,7 +431,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
             out.append(
                 Stretch(
                     tuple(both),
-                    _denied(words),
+                    _denied(words) or _opens_with_no(answer),
                     _hypothetical(words),
                     _topic_only(words),
                     frozenset(_when_anchors(words)),

@@ -427,6 +427,21 @@ def test_a_short_sentence_saying_what_i_did_is_not_a_topic(questions, others) ->
     assert named.state == "touched" and named.why == rubric.WHY_TOPIC
 
 
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        # a cue in a stretch far from the point: it asks for the substance, not for a reason
+        ("I checked the data for proxies.", rubric.WHY_WORDS),
+        # a cue in a stretch that could not make the point however near it was: how it was said
+        ("We never checked the data for proxies.", rubric.WHY_DENIED),
+        ("You should check the data for proxies.", rubric.WHY_ADVICE),
+    ],
+)
+def test_a_point_only_named_gets_the_hint_of_what_kept_it_from_being_made(questions, others, text, why) -> None:
+    named = verdict(questions["fairness-in-hiring"], "data-audit", text, others)
+    assert named.state == "touched" and named.why == why and named.sentence == text
+
+
 def test_a_point_that_asks_why_is_made_only_with_a_reason(questions, others) -> None:
     q = questions["prototype-to-production"]
     choice = next(p for p in q.points if p.key == "model-choice")

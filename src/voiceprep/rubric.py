@@ -88,7 +88,8 @@ WHY_TOPIC = "named as a topic: say what you did about it"
 WHY_HYPOTHETICAL = "told as what you would do, not what you did"
 WHY_ADVICE = "said as advice to anyone: say what you did or would do"
 WHY_GENERAL = "told in general: the answer tells nothing you did"
-WHY_NAMED = "named, not explained: say what you did and why"
+WHY_NAMED = "named, not explained: say what you did and why"  # a point that asks why ("reason: true")
+WHY_WORDS = "named in passing: say outright what you did about it"
 WHY_CLOSE = "near it, not clearly made: say it outright"
 WHY_ELSEWHERE = "said as it would be for another question: tie it to this one"
 WHY_VAGUE = "said so generally it fits several points: say what you did for this one"
@@ -717,7 +718,10 @@ def _judge(
     part = parts[k]
     why = None
     if status == "touched":
-        why = reasons.get(k) or (WHY_NAMED if named else WHY_CLOSE)
+        # a cue said in a stretch not near the point: the words are there, the point is not, and
+        # how it was said is the hint where that alone would keep it from the point ("we never
+        # checked the data for proxies")
+        why = reasons.get(k) or ((_stance_why(part, story or point.story) or WHY_WORDS) if named else WHY_CLOSE)
     return RubricResult(
         point=point.point,
         point_id=point.key,
@@ -729,6 +733,20 @@ def _judge(
         score=round(float(sims[k]), 3) if sims is not None else None,
         why=why,
     )
+
+
+def _stance_why(part: Stretch, story: bool) -> str | None:
+    """Why a stretch makes no point however near it is, if its stance says: denied, a
+    hypothetical in a story, advice to anyone, or only a topic named."""
+    if part.denied:
+        return WHY_DENIED
+    if story and part.hypothetical:
+        return WHY_HYPOTHETICAL
+    if part.advice:
+        return WHY_ADVICE
+    if part.topic_only:
+        return WHY_TOPIC
+    return None
 
 
 def judged(results: Sequence[RubricResult], why: str) -> bool:

@@ -442,6 +442,17 @@ def test_a_point_only_named_gets_the_hint_of_what_kept_it_from_being_made(questi
     assert named.state == "touched" and named.why == why and named.sentence == text
 
 
+def test_a_sentence_read_as_a_neighbouring_point_is_told_so(questions, others) -> None:
+    q = questions["debug-degraded-model"]
+    text = "I would compare this week's inputs with the training data, column by column, before anything else."
+    results = {r.point_id: r for r in coverage(q, toks(text), others=others[q.id])}
+    assert results["input-drift"].state == "made"
+    # near the serving stack too (0.44), and nearer input drift by more than the margin (0.59)
+    serving = results["serving-stack"]
+    assert serving.state == "touched" and serving.why == rubric.WHY_NEIGHBOUR
+    assert text.startswith(serving.sentence)  # its first clause
+
+
 def test_a_point_that_asks_why_is_made_only_with_a_reason(questions, others) -> None:
     q = questions["prototype-to-production"]
     choice = next(p for p in q.points if p.key == "model-choice")

@@ -92,6 +92,7 @@ WHY_NAMED = "named, not explained: say what you did and why"  # a point that ask
 WHY_WORDS = "named in passing: say outright what you did about it"
 WHY_CLOSE = "near it, not clearly made: say it outright"
 WHY_ELSEWHERE = "said as it would be for another question: tie it to this one"
+WHY_NEIGHBOUR = "said as another of the question's points: give this one a sentence of its own"
 WHY_VAGUE = "said so generally it fits several points: say what you did for this one"
 WHY_MISTAKE = "closer to the usual mistake about it than to the point (see the mistakes to avoid)"
 
@@ -651,7 +652,10 @@ def _judge(
         else:
             alone = sim >= limits.alone and part.content_words(asked or ()) >= limits.alone_words
             strong = alone or (bool(cues) and sim >= limits.with_cue)
-        if strong and not cues and best_of is not None and point.references and sim < best_of[k] - limits.margin:
+        neighbours = bool(
+            strong and not cues and best_of is not None and point.references and sim < best_of[k] - limits.margin
+        )
+        if neighbours:
             # the stretch says another of the question's points, not this one; with one of this
             # point's cues it may say both ("check the deployed model version, and if it is wrong,
             # I roll back first" is the roll-back decision as well as the serving stack)
@@ -703,6 +707,8 @@ def _judge(
                 reason = WHY_NAMED
             elif strong:
                 reason = WHY_GENERAL
+            elif neighbours:
+                reason = _stance_why(part, story or point.story) or WHY_NEIGHBOUR
             if reason:
                 reasons[k] = reason
             # a stretch that would have made the point but for how it was said is the one to show,

@@ -453,6 +453,26 @@ def test_a_sentence_read_as_a_neighbouring_point_is_told_so(questions, others) -
     assert text.startswith(serving.sentence)  # its first clause
 
 
+def test_with_clear_lead_set_a_stretch_clearly_nearest_one_point_makes_it_from_the_floor(questions, others) -> None:
+    # Measured and not in use (Thresholds.clear_lead = None; benchmarks/clear_lead.py). The bar to
+    # make a point alone is put out of reach here, so only the lead can make it.
+    q = questions["rag-at-scale"]
+    out_of_reach = dataclasses.replace(rubric.THRESHOLDS, alone=0.9)
+    clear = dataclasses.replace(out_of_reach, clear_lead=0.04, clear_floor=0.30)
+
+    def state(text: str, limits: rubric.Thresholds) -> str:
+        results = coverage(q, toks(text), limits=limits, others=others[q.id])
+        return next(r.state for r in results if r.point_id == "retrieval-bottleneck")
+
+    # nearest the bottleneck by more than 0.04 in its first clause (0.50 against 0.40)
+    ahead = "Most bad answers we traced came from fetching the wrong passages, not from the prompt."
+    assert state(ahead, out_of_reach) == "touched" and state(ahead, clear) == "made"
+    # as near generation and feedback as the bottleneck (0.60 against 0.58 at best)
+    level = "The answers got much better once the passages we fetched for the model were the right ones."
+    assert state(level, clear) == "touched"
+    assert rubric.THRESHOLDS.clear_lead is None
+
+
 def test_a_point_that_asks_why_is_made_only_with_a_reason(questions, others) -> None:
     q = questions["prototype-to-production"]
     choice = next(p for p in q.points if p.key == "model-choice")

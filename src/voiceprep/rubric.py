@@ -74,6 +74,14 @@ class Thresholds:
     # with it, pooled, typed and read by both voices (README, "An answer on its own topic";
     # benchmarks/on_topic.py).
     on_topic: float | None = 0.3
+    # Measured and not in use (None; benchmarks/clear_lead.py): a stretch nearer this point than
+    # any other, of this question or (where the "elsewhere" rule holds) another, by at least
+    # ``clear_lead``, makes it on meaning alone from ``clear_floor`` up rather than from ``alone``.
+    # Chosen on the dev set and held-out 1 to 8 (0.04 from 0.30); it raised F1 on held-out 9 to 20,
+    # typed and through both voices, and not on held-out 21, written before it was scored, and it
+    # costs precision everywhere (README, "Clearly nearest one point").
+    clear_lead: float | None = None
+    clear_floor: float = 0.30
     # Measured and not in use (0; benchmarks/rubric_thresholds.py --centre): how much of the mean
     # of the question's prototypes each of its points' prototypes loses before a stretch is
     # compared with it. The model then parts a question's points better (README, "Centred on the
@@ -619,6 +627,7 @@ def _judge(
     storyless: bool = False,
     near: np.ndarray | None = None,
     crowded: np.ndarray | None = None,
+    lead: np.ndarray | None = None,
     uncentred: np.ndarray | None = None,
 ) -> RubricResult:
     """One point's verdict from the stretches' cues, similarities and stances.
@@ -628,6 +637,7 @@ def _judge(
     theory, not the incident asked for. ``near``: how much nearer each stretch is to the point's
     nearest near miss than to its nearest phrasing (``near_misses_closer``). ``crowded``: whether
     each stretch lies within the margin of its best for ``limits.crowd`` or more of the question's points.
+    ``lead``: how far each stretch is nearer the point than any other (``Thresholds.clear_lead``).
     ``uncentred``: the stretches' similarities to the point's prototype as it is, where ``sims`` are
     to it centred on the question (``limits.centre``): the other questions' points are compared with those.
     """
@@ -650,7 +660,13 @@ def _judge(
         elif method == "meaning":
             strong = sim >= limits.alone
         else:
-            alone = sim >= limits.alone and part.content_words(asked or ()) >= limits.alone_words
+            clear = (
+                limits.clear_lead is not None
+                and lead is not None
+                and sim >= limits.clear_floor
+                and float(lead[k]) >= limits.clear_lead
+            )
+            alone = (sim >= limits.alone or clear) and part.content_words(asked or ()) >= limits.alone_words
             strong = alone or (bool(cues) and sim >= limits.with_cue)
         neighbours = bool(
             strong and not cues and best_of is not None and point.references and sim < best_of[k] - limits.margin
@@ -797,6 +813,11 @@ def coverage(
     crowded = None
     if sims is not None and best_of is not None and limits.crowd:
         crowded = (sims >= best_of[:, None] - limits.margin).sum(axis=1) >= limits.crowd
+    lead = None  # how far each point is ahead of the stretch's next nearest (0 or less: not its nearest)
+    if limits.clear_lead is not None and sims is not None and sims.shape[1] > 1:
+        lead = sims - np.sort(sims, axis=1)[:, -2][:, None]
+        if elsewhere is not None:
+            lead = np.minimum(lead, (uncentred if uncentred is not None else sims) - elsewhere[:, None])
     asked = [t.norm for t in from_text(question.text)] if method != "cues" else None
     storyless = method != "cues" and not tells_of_own_work(parts)
     return [
@@ -813,6 +834,7 @@ def coverage(
             storyless,
             near[:, j] if near is not None else None,
             crowded,
+            lead[:, j] if lead is not None else None,
             uncentred[:, j] if uncentred is not None else None,
         )
         for j, point in enumerate(question.points)

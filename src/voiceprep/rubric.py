@@ -710,14 +710,8 @@ def _judge(
                 reason = WHY_ELSEWHERE
             elif mistaken:
                 reason = WHY_MISTAKE
-            elif strong and part.denied:
-                reason = WHY_DENIED
-            elif strong and part.topic_only:
-                reason = WHY_TOPIC
-            elif strong and told_as_would:
-                reason = WHY_HYPOTHETICAL
-            elif strong and part.advice:
-                reason = WHY_ADVICE
+            elif strong and (stance := _stance_why(part, story or point.story)):
+                reason = stance
             elif vague:
                 reason = WHY_VAGUE
             elif strong and unexplained:
@@ -759,16 +753,16 @@ def _judge(
 
 
 def _stance_why(part: Stretch, story: bool) -> str | None:
-    """Why a stretch makes no point however near it is, if its stance says: denied, a
-    hypothetical in a story, advice to anyone, or only a topic named."""
+    """Why a stretch makes no point however near it is, if its stance says: denied, only a topic
+    named, a hypothetical in a story, or advice to anyone (in that order, where it says several)."""
     if part.denied:
         return WHY_DENIED
+    if part.topic_only:
+        return WHY_TOPIC
     if story and part.hypothetical:
         return WHY_HYPOTHETICAL
     if part.advice:
         return WHY_ADVICE
-    if part.topic_only:
-        return WHY_TOPIC
     return None
 
 

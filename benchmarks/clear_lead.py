@@ -38,7 +38,7 @@ from pathlib import Path
 from more_examples import ROOT
 from points_per_sentence import heard
 from rubric_methods import counts, off_question
-from rubric_thresholds import pooled
+from rubric_thresholds import pooled, pooled_line
 
 from voiceprep import rubric
 from voiceprep.evaluate import RubricAnswer, load_rubric_set, score_rubric
@@ -63,14 +63,6 @@ def scored(
     transcripts: dict[str, list[Token]] | None = None,
 ) -> Counts:
     return counts(score_rubric(answers, questions, limits=limits, transcripts=transcripts, others=others))
-
-
-def line(label: str, by_set: list[Counts]) -> str:
-    right, made, expected = (sum(c[k] for c in by_set) for k in range(3))
-    return (
-        f"  {label:<34} {right / max(1, made):.3f} / {right / expected:.3f}  F1 {pooled(by_set):.3f}"
-        f"  ({right} of {expected} found, {made - right} given wrongly)"
-    )
 
 
 def main() -> None:
@@ -123,12 +115,13 @@ def main() -> None:
             if grid:
                 limits = dataclasses.replace(limits, clear_lead=grid[0], clear_floor=grid[1])
             name = "off (in use)" if grid is None else f"lead {grid[0]}, floor {grid[1]}"
-            print(line(f"{name}, typed", [scored(sets[n], questions, others, limits) for n in group]))
+            typed_counts = [scored(sets[n], questions, others, limits) for n in group]
+            print(pooled_line(f"{name + ', typed':<34}", typed_counts))
             for voice, by_set in spoken.items():
                 found = [n for n in group if n in by_set]
                 if found:
                     counted = [scored(sets[n], questions, others, limits, by_set[n]) for n in found]
-                    print(line(f"{name}, {voice}", counted))
+                    print(pooled_line(f"{name + ', ' + voice:<34}", counted))
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from pathlib import Path
 from more_examples import ROOT
 from points_per_sentence import heard
 from rubric_methods import counts, off_question
-from rubric_thresholds import pooled
+from rubric_thresholds import pooled, pooled_line
 
 from voiceprep import rubric
 from voiceprep.evaluate import load_rubric_set, score_rubric
@@ -97,11 +97,7 @@ def after(questions: dict[str, Question], others: dict[str, tuple[RubricPoint, .
             ]
             rows.append((f"spoken ({len(found)} sets)", spoken))
         for label, by_set in rows:
-            right, made, expected = (sum(c[k] for c in by_set) for k in range(3))
-            print(
-                f"  {share!s:<5} {label:<17} {right / max(1, made):.3f} / {right / expected:.3f}  "
-                f"F1 {pooled(by_set):.3f}  ({right} of {expected} found, {made - right} given wrongly)"
-            )
+            print(pooled_line(f"{share!s:<5} {label:<17}", by_set))
 
 
 if __name__ == "__main__":

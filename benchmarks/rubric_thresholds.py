@@ -58,6 +58,15 @@ def pooled(by_set: list[tuple[int, int, int]]) -> float:
     return f1((right, made, expected))
 
 
+def pooled_line(label: str, by_set: list[tuple[int, int, int]]) -> str:
+    """Several sets' precision, recall and F1 together, with the points found and given wrongly."""
+    right, made, expected = (sum(c[k] for c in by_set) for k in range(3))
+    return (
+        f"  {label} {right / max(1, made):.3f} / {right / expected:.3f}  F1 {pooled(by_set):.3f}"
+        f"  ({right} of {expected} found, {made - right} given wrongly)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--crowd", type=int, default=rubric.THRESHOLDS.crowd, help="the crowd rule's count (0: off)")

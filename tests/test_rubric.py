@@ -149,6 +149,43 @@ def test_a_list_of_techniques_names_topics_and_makes_none_of_them(questions, oth
     }
 
 
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        (
+            "ml-technical-debt",
+            "There's feature debt, there's pipeline debt, there's configuration debt and there's data debt.",
+        ),
+        ("rag-at-scale", "There's chunking, there's hybrid retrieval, there's reranking and there's evaluation."),
+        ("reduce-inference-cost", "There's caching, batching, quantisation and routing to smaller models."),
+    ],
+)
+def test_a_list_of_kinds_after_there_s_names_topics(questions, others, question, text) -> None:
+    # Each of these made two or three points before the rule.
+    results = coverage(questions[question], toks(text), others=others[question])
+    assert all(r.state != "made" for r in results)
+    assert any(r.why == rubric.WHY_TOPIC for r in results)
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("There's data debt, there's model debt, there's pipeline debt.", True),
+        ("And there are three stages: ingestion, retrieval and ranking.", True),
+        # things of one system, named with "a" or "our": a description, not a list of kinds
+        ("There's a nightly job, a drift check and a weekly retrain.", False),
+        ("There's our feature table, the old cron job and two dashboards.", False),
+        # fewer than three, or more than a few words to an item
+        ("There is drift, and there are outages.", False),
+        ("There are models in production nobody can retrain, because nobody kept the data.", False),
+        # not opened by "there is": a story
+        ("We had data debt, model debt and pipeline debt.", False),
+    ],
+)
+def test_what_counts_as_a_list_of_kinds(text, kinds) -> None:
+    assert rubric._lists_kinds(toks(text)) is kinds
+
+
 def test_a_sentence_as_near_several_points_as_to_any_makes_none_of_them(questions, others) -> None:
     q = questions["debug-degraded-model"]
     tokens = toks("I would retrain the model on fresh data, since performance drops usually mean the data is old.")

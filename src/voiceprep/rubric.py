@@ -280,6 +280,41 @@ _TOPIC_ONLY = re.compile(
 
 _FIRST_PERSON = I_WORDS | WE_WORDS
 
+# A list of kinds after "there's": "There's data debt, there's model debt, there's pipeline debt",
+# "There's ingestion, retrieval, generation and feedback". Each item is a bare noun of a few words,
+# a kind of thing, where a system described would be named with "a", "the" or "our" ("there's a
+# nightly job, a drift check and a weekly retrain").
+_EXISTENTIAL = frozenset(["there's", "there're"])
+_LIST_JOINS = frozenset(["and", "or", "plus"])
+_SPECIFIC_TEXT = "a an the this that these those his her their its your each every"
+_SPECIFIC = frozenset(_SPECIFIC_TEXT.split()) | _FIRST_PERSON
+LIST_ITEMS = 3
+LIST_ITEM_WORDS = 4
+
+
+def _lists_kinds(tokens: Sequence[Token]) -> bool:
+    """Whether the stretch only lists kinds of things after a present "there's" / "there is / are"."""
+    norms = [t.norm for t in tokens]
+    if norms[:1] in (["and"], ["so"], ["well"]):
+        tokens, norms = tokens[1:], norms[1:]
+    if not norms or not (norms[0] in _EXISTENTIAL or norms[:2] in (["there", "is"], ["there", "are"])):
+        return False
+    items: list[list[str]] = [[]]
+    for t in tokens:
+        if t.norm in _EXISTENTIAL or (t.norm in ("there", "is", "are") and not items[-1]) or t.norm in _LIST_JOINS:
+            if items[-1]:
+                items.append([])
+        else:
+            items[-1].append(t.norm)
+            if t.clause_end:
+                items.append([])
+    items = [i for i in items if i]
+    return (
+        len(items) >= LIST_ITEMS
+        and all(len(i) <= LIST_ITEM_WORDS and i[0] not in _SPECIFIC for i in items)
+        and not any(w.isdigit() or w in _FIRST_PERSON for i in items for w in i)
+    )
+
 
 def _topic_only(words: list[str]) -> bool:
     """Whether the stretch only names a topic: "Drift is a big topic.", "Feedback is important."."""
@@ -396,7 +431,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
         words = [t.norm for t in sentence]
         reason_next = n + 1 < len(said) and said[n + 1][0].norm in _REASON_OPENERS
         denied = _denies(sentence)
-        hypothetical, topic = _hypothetical(words), _topic_only(words)
+        hypothetical, topic = _hypothetical(words), _topic_only(words) or _lists_kinds(sentence)
         advice = _advice(words)
         # a piece's own "before/after X" are its sentence's: it is a run of the sentence's words
         when = frozenset(_when_anchors(words))

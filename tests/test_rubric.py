@@ -186,6 +186,53 @@ def test_what_counts_as_a_list_of_kinds(text, kinds) -> None:
     assert rubric._lists_kinds(toks(text)) is kinds
 
 
+@pytest.mark.parametrize(
+    ("question", "guessed", "decided"),
+    [
+        (
+            "debug-degraded-model",
+            "I'd probably compare the input distributions with the training data and roll back if revenue is falling.",
+            "I'd compare the input distributions with the training data and roll back if revenue is falling.",
+        ),
+        (
+            "debug-degraded-model",
+            "First I'd check the dashboards, and maybe roll back to the previous model version.",
+            "First I'd check the dashboards, and roll back to the previous model version.",
+        ),
+        (
+            "reduce-inference-cost",
+            "We would probably cache the common answers and batch the nightly jobs.",
+            "We would cache the common answers and batch the nightly jobs.",
+        ),
+    ],
+)
+def test_a_next_step_guessed_at_makes_no_point(questions, others, question, guessed, decided) -> None:
+    # The "I would probably": the same step said outright makes points.
+    q = questions[question]
+    hedged = coverage(q, toks(guessed), others=others[q.id])
+    assert all(r.state != "made" for r in hedged)
+    assert rubric.judged(hedged, rubric.WHY_GUESSED)
+    assert any(r.state == "made" for r in coverage(q, toks(decided), others=others[q.id]))
+
+
+@pytest.mark.parametrize(
+    ("text", "guessed"),
+    [
+        ("Probably retrain it on newer data.", True),
+        ("So I'd look at the metrics and probably just retrain it.", True),
+        ("And maybe try a bigger model.", True),
+        # a hedge before a quantity or an example is an estimate
+        ("I told her it would catch perhaps half of them.", False),
+        ("We had maybe fifty good examples, so we prompted.", False),
+        ("I'd ask whether anything changed on the product side, maybe a new booking flow.", False),
+        # not the speaker's own step
+        ("Technical debt is probably bigger than in normal software.", False),
+    ],
+)
+def test_what_counts_as_a_guessed_step(text, guessed) -> None:
+    assert rubric._guessed([t.norm for t in toks(text)]) is guessed
+
+
 def test_a_sentence_as_near_several_points_as_to_any_makes_none_of_them(questions, others) -> None:
     q = questions["debug-degraded-model"]
     tokens = toks("I would retrain the model on fresh data, since performance drops usually mean the data is old.")

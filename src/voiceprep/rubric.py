@@ -33,6 +33,7 @@ from typing import Literal
 
 import numpy as np
 
+from .numbers import SCALES, TENS_WORDS, UNITS_WORDS
 from .questions import Question, RubricPoint
 from .schema import RubricResult
 from .tokens import I_WORDS, WE_WORDS, Token, from_text, sentences, without_filled_pauses
@@ -96,6 +97,7 @@ WHY_DENIED = "said as something that did not happen"
 WHY_TOPIC = "named as a topic: say what you did about it"
 WHY_HYPOTHETICAL = "told as what you would do, not what you did"
 WHY_ADVICE = "said as advice to anyone: say what you did or would do"
+WHY_GUESSED = "said as a guess: say what you would do and why"
 WHY_GENERAL = "told in general: the answer tells nothing you did"
 WHY_NAMED = "named, not explained: say what you did and why"  # a point that asks why ("reason: true")
 WHY_WORDS = "named in passing: say outright what you did about it"
@@ -183,6 +185,7 @@ class Stretch:
     # gives a reason or a comparison, or is followed by a sentence that opens with one
     reasoned: bool = False
     advice: bool = False  # "You need a good eval set...": what anyone should do, not what was or would be done
+    guessed: bool = False  # "I'd probably just retrain it": the next step guessed at, not decided
 
     @property
     def words(self) -> list[str]:
@@ -339,6 +342,33 @@ def _advice(words: list[str]) -> bool:
     return _ADVICE.search(" ".join(words[:3])) is not None
 
 
+# The speaker's own next step guessed at: "I'd probably just retrain it on fresh data", "so I'd look
+# at the metrics and probably retrain it", "Probably retrain the model on newer data", "and maybe
+# try a bigger model". The issue's own "I would probably". A hedge before a quantity or an example
+# is an estimate, not a guess: "it would catch perhaps half", "we had maybe fifty good examples",
+# "maybe a new booking flow".
+_HEDGES = frozenset(["probably", "maybe", "perhaps"])
+_HEDGE_SKIP = frozenset(["just", "also", "then", "first", "still", "simply", "even", "and"])
+_WOULD_I = frozenset(["i'd", "we'd", "i'll", "we'll"])
+_QUANTITIES = frozenset([*UNITS_WORDS, *TENS_WORDS, *SCALES, "half", "twice", "double", "dozen", "few", "couple"])
+
+
+def _guessed(words: list[str]) -> bool:
+    for k, w in enumerate(words):
+        if w not in _HEDGES:
+            continue
+        before = words[:k]
+        own = (
+            k == 0
+            or before in (["and"], ["then"], ["so"])
+            or any(b in _WOULD_I or (b in ("i", "we") and n == "would") for b, n in itertools.pairwise([*before, w]))
+        )
+        step = next((x for x in words[k + 1 :] if x not in _HEDGE_SKIP), "")
+        if own and step and step not in _FUNCTION_WORDS and step not in _QUANTITIES and not step[0].isdigit():
+            return True
+    return False
+
+
 def _hypothetical(words: list[str]) -> bool:
     head = " ".join(words[:12])
     said = next((i for i, w in enumerate(words[:12]) if w in _REPORTING), None)
@@ -432,7 +462,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
         reason_next = n + 1 < len(said) and said[n + 1][0].norm in _REASON_OPENERS
         denied = _denies(sentence)
         hypothetical, topic = _hypothetical(words), _topic_only(words) or _lists_kinds(sentence)
-        advice = _advice(words)
+        advice, guessed = _advice(words), _guessed(words)
         # a piece's own "before/after X" are its sentence's: it is a run of the sentence's words
         when = frozenset(_when_anchors(words))
         # each piece with the word of the sentence it starts at
@@ -465,6 +495,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
                     when,
                     _gives_reason(piece_words) or (reason_next and piece[-1] is sentence[-1]),
                     advice or _advice(piece_words),
+                    guessed or _guessed(piece_words),
                 )
             )
     # A question the speaker asks and answers at once is one thought: "And what would change it?
@@ -483,6 +514,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
                     frozenset(_when_anchors(words)),
                     _gives_reason(words),
                     _advice(words),
+                    _guessed(words),
                 )
             )
     return out
@@ -733,7 +765,14 @@ def _judge(
         told_as_would = (story or point.story) and part.hypothetical
         unexplained = point.reason and not part.reasoned
         blocked = method != "cues" and (
-            part.denied or part.topic_only or told_as_would or part.advice or general or vague or unexplained
+            part.denied
+            or part.topic_only
+            or told_as_would
+            or part.advice
+            or part.guessed
+            or general
+            or vague
+            or unexplained
         )
         if strong and not blocked:
             # the sentence shown as evidence: one that names a cue as well, where there is one
@@ -789,13 +828,16 @@ def _judge(
 
 def _stance_why(part: Stretch, story: bool) -> str | None:
     """Why a stretch makes no point however near it is, if its stance says: denied, only a topic
-    named, a hypothetical in a story, or advice to anyone (in that order, where it says several)."""
+    named, a hypothetical in a story, a guess, or advice to anyone (in that order, where it says
+    several)."""
     if part.denied:
         return WHY_DENIED
     if part.topic_only:
         return WHY_TOPIC
     if story and part.hypothetical:
         return WHY_HYPOTHETICAL
+    if part.guessed:
+        return WHY_GUESSED
     if part.advice:
         return WHY_ADVICE
     return None

@@ -678,6 +678,11 @@ def test_advice_to_anyone_makes_no_point_even_in_a_how_would_you(questions, othe
     assert told.state == "touched" and told.why == rubric.WHY_ADVICE
     listed = "You need a good eval set, a rubric, maybe an LLM judge, and some kind of continuous evaluation."
     assert not any(r.state == "made" for r in coverage(q, toks(listed), others=others[q.id]))
+    # the same advice in other words
+    for opening in ("You want to", "You've got to", "You ought to"):
+        said = f"{opening} sample a few hundred questions from real production traffic, including the awkward ones."
+        told = verdict(q, "real-traffic", said, others)
+        assert told.state == "touched" and told.why == rubric.WHY_ADVICE
 
 
 def test_a_story_point_is_not_made_by_a_hypothetical_even_in_a_how_would_you(questions) -> None:

@@ -334,8 +334,11 @@ _REPORTING = frozenset(_REPORTING_TEXT.split())
 
 
 # A sentence that opens as advice to anyone. The issue's own example of a point not made ("you
-# need to understand the problem"); in a story question it is a hypothetical as well.
-_ADVICE = re.compile(r"^(?:you need|you have to|you must|you should|one should)\b")
+# need to understand the problem", and its other words: "you want to look at the size of the
+# model"); in a story question it is a hypothetical as well.
+_ADVICE = re.compile(
+    r"^(?:you need|you have to|you must|you should|one should|you want to|you've got to|you ought to)\b"
+)
 
 
 def _advice(words: list[str]) -> bool:

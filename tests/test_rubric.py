@@ -124,6 +124,29 @@ def test_centring_on_the_question_parts_a_point_from_its_neighbours(questions, q
     assert gaps[1] > gaps[0] + 0.03
 
 
+def test_words_of_the_pack_leave_out_the_story_s_own_and_keep_its_figures(questions, others) -> None:
+    q = questions["emergent-behaviour"]
+    words = rubric.pack_vocabulary(q, others[q.id])
+    said = "Our pricing model for the car park began charging 40% more for the disabled bays."
+    assert rubric.in_pack_words(said, words) == "Our pricing model for the began 40% more for the"
+    assert rubric.in_pack_words("Cactus benches.", words) == "Cactus benches."  # nothing left: all of it
+
+
+def test_reading_a_story_in_the_pack_s_words_finds_what_happened(questions, others) -> None:
+    # Measured and not in use (Thresholds.pack_words = 0): the sentence model weighs the car
+    # park and its bays more than a model that began doing something nobody expected.
+    q = questions["emergent-behaviour"]
+    said = toks(
+        "Our pricing model for the car park began charging more for the disabled bays than for any other spaces."
+    )
+    verdicts = {}
+    for share in (0.0, 0.5):
+        limits = dataclasses.replace(rubric.THRESHOLDS, pack_words=share)
+        verdicts[share] = {r.point_id: r.state for r in coverage(q, said, limits=limits, others=others[q.id])}
+    assert verdicts[0.0]["what-unexpected"] == "missed"
+    assert verdicts[0.5]["what-unexpected"] == "made"
+
+
 @pytest.mark.parametrize(
     ("question", "point", "text"),
     [

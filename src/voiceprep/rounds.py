@@ -249,7 +249,8 @@ def record_and_analyse(
     ready = threading.Thread(target=_quietly, args=(rubric.prepare, points), name="rubric-ready", daemon=True)
     ready.start()
     # and the answer's sentences are embedded as they are transcribed, so only the last few are left
-    ahead = Latest(lambda words: rubric.embed_ahead(from_words(words)), name="rubric-ahead")
+    vocabulary = rubric.pack_vocabulary(question, pack.points_besides(question))
+    ahead = Latest(lambda words: rubric.embed_ahead(from_words(words), vocabulary), name="rubric-ahead")
     try:
         done = _record_in(console, setup, session, loader, pack.vocabulary(question), on_heard=ahead.offer)
     except KeyboardInterrupt:

@@ -89,6 +89,12 @@ class Thresholds:
     # compared with it. The model then parts a question's points better (README, "Centred on the
     # question"), but with thresholds chosen again the rubric found about as much as without.
     centre: float = 0.0
+    # Measured and not in use (0; benchmarks/pack_words.py): the share of each stretch's vector
+    # taken from the stretch with every word left out that the pack's questions and points never
+    # use ("the ordering model started asking for huge amounts of sesame bagels on Sundays" read
+    # also as "the model started asking for amounts of on"). The sentence model weighs a story's
+    # own nouns more than what happened in it (README, "Words of the pack").
+    pack_words: float = 0.0
 
 
 THRESHOLDS = Thresholds()
@@ -606,15 +612,19 @@ def prepare(points: Sequence[RubricPoint]) -> None:
     shared_encoder().encode_kept([text for point in points for text in (*point.references, *point.near_misses)])
 
 
-def embed_ahead(tokens: list[Token]) -> None:
+def embed_ahead(tokens: list[Token], vocabulary: frozenset[str] | None = None) -> None:
     """Embed the stretches of an answer heard so far, so that judging it when it ends finds them done.
 
     Measured on a 2-core machine (AVX2), a 3-minute answer: embedding its stretches was 0.39 s of
-    the 0.58 s its analysis took once the candidate had stopped.
+    the 0.58 s its analysis took once the candidate had stopped. ``vocabulary``: the words of the
+    question's pack (``pack_vocabulary``), when ``THRESHOLDS.pack_words`` reads each stretch in them too.
     """
     from .embedding import shared_encoder
 
-    shared_encoder().encode_remembered([p.text for p in stretches(tokens)])
+    texts = [p.text for p in stretches(tokens)]
+    if THRESHOLDS.pack_words and vocabulary is not None:
+        texts += [in_pack_words(text, vocabulary) for text in texts]
+    shared_encoder().encode_remembered(texts)
 
 
 def similarities(
@@ -648,6 +658,26 @@ def similarities(
         prototypes /= np.linalg.norm(prototypes, axis=1, keepdims=True)
     out[:, judged] = vectors @ prototypes.T
     return out
+
+
+_PACK_WORD = re.compile(r"[a-z']+")
+
+
+@functools.lru_cache(maxsize=64)
+def _vocabulary(texts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w for text in texts for w in _PACK_WORD.findall(text.lower())) | _FUNCTION_WORDS
+
+
+def pack_vocabulary(question: Question, others: Sequence[RubricPoint] = ()) -> frozenset[str]:
+    """The words the question and its pack's points use: text, names, descriptions, examples, cues."""
+    points = [*question.points, *others]
+    return _vocabulary((question.text, *(t for p in points for t in (p.point, *p.references, *p.cues))))
+
+
+def in_pack_words(text: str, vocabulary: frozenset[str]) -> str:
+    """The text with the words left out that ``vocabulary`` lacks (figures kept); all of it if none is left."""
+    kept = [w for w in text.split() if re.sub(r"[^a-z']", "", w.lower()) in vocabulary or any(c.isdigit() for c in w)]
+    return " ".join(kept) or text
 
 
 def _prototype(texts: tuple[str, ...]) -> np.ndarray:
@@ -870,6 +900,11 @@ def coverage(
         from .embedding import shared_encoder
 
         vectors = shared_encoder().encode_remembered([p.text for p in parts])
+        if limits.pack_words:
+            words = pack_vocabulary(question, others)
+            plain = shared_encoder().encode_remembered([in_pack_words(p.text, words) for p in parts])
+            mixed = (1.0 - limits.pack_words) * vectors + limits.pack_words * plain
+            vectors = mixed / np.linalg.norm(mixed, axis=1, keepdims=True)
         sims = similarities(question.points, parts, vectors, limits.centre)
         # another question's points are compared with uncentred prototypes, and so with this one's
         uncentred = similarities(question.points, parts, vectors) if limits.centre else None

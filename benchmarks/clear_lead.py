@@ -36,7 +36,7 @@ import platform
 from pathlib import Path
 
 from more_examples import ROOT
-from points_per_sentence import heard
+from points_per_sentence import heard_by_voice
 from rubric_methods import counts, off_question
 from rubric_thresholds import pooled, pooled_line
 
@@ -75,12 +75,7 @@ def main() -> None:
     others = {q.id: pack.points_besides(q) for pack in packs for q in pack.questions}
     names = CHOOSE_ON + NOT_USED + FRESH
     sets = {n: load_rubric_set(ROOT / f"{n}.yaml", questions) for n in names}
-    voices = {"eSpeak NG": args.transcripts, "Piper": args.piper}
-    spoken = {
-        voice: {n: heard(folder / f"{n}.json") for n in names if (folder / f"{n}.json").exists()}
-        for voice, folder in voices.items()
-        if folder
-    }
+    spoken = heard_by_voice({"eSpeak NG": args.transcripts, "Piper": args.piper}, names)
     missing = [n for n in CHOOSE_ON if n not in spoken["eSpeak NG"]]
     if missing:
         raise SystemExit(f"clear_lead.py: {args.transcripts} lacks {', '.join(m + '.json' for m in missing)}")

@@ -30,7 +30,7 @@ import platform
 from pathlib import Path
 
 from more_examples import ROOT
-from points_per_sentence import heard
+from points_per_sentence import heard_by_voice
 from rubric_methods import counts, off_question
 from rubric_thresholds import pooled_line
 
@@ -60,12 +60,7 @@ def main() -> None:
     others = {q.id: pack.points_besides(q) for pack in packs for q in pack.questions}
     names = [n for _label, group in GROUPS for n in group if (ROOT / f"{n}.yaml").exists()]
     sets = {n: load_rubric_set(ROOT / f"{n}.yaml", questions) for n in names}
-    voices = {"eSpeak NG": args.transcripts, "Piper": args.piper}
-    spoken = {
-        voice: {n: heard(folder / f"{n}.json") for n in names if (folder / f"{n}.json").exists()}
-        for voice, folder in voices.items()
-        if folder
-    }
+    spoken = heard_by_voice({"eSpeak NG": args.transcripts, "Piper": args.piper}, names)
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
     for share in SHARES:
         limits = dataclasses.replace(rubric.THRESHOLDS, pack_words=share)

@@ -34,6 +34,15 @@ def heard(path: Path) -> dict[str, list[Token]]:
     return {a.id: from_text(a.transcript or "") for a in evaluation.answers}
 
 
+def heard_by_voice(folders: dict[str, Path | None], names: list[str]) -> dict[str, dict[str, dict[str, list[Token]]]]:
+    """For each voice given a folder: what Whisper heard of each named set found there (``SET.json``)."""
+    return {
+        voice: {n: heard(folder / f"{n}.json") for n in names if (folder / f"{n}.json").exists()}
+        for voice, folder in folders.items()
+        if folder
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", action="store_true", help="judge as the version before")

@@ -183,6 +183,10 @@ def test_batch_never_decodes_the_same_audio_twice_alike_and_still_hears_every_te
         return decode(audio, offset_s, prompt, *args, **kwargs)
 
     monkeypatch.setattr(transcriber, "_decode", observed)
+    # Every chunk decoded both ways, plain and prompted: whether the prompted pass is sure enough
+    # to skip the plain one (mean word probability 0.84 to 0.87 on these chunks, against 0.85)
+    # turns on the last digits of the arithmetic, which differ between builds and thread counts.
+    monkeypatch.setattr("voiceprep.transcribe.sure_of", lambda words, threshold: False)
     skipped = transcriber.encoder.tails_skipped
     transcript = transcriber.transcribe(audio)
     # The same audio with the same prompt is heard the same: once is enough. And the pause

@@ -754,9 +754,9 @@ def test_the_dev_set_scores_as_the_readme_says(questions, others) -> None:
 
 
 # Held-out 22's four answers making every point found 19 of their 22 (0.86) when first scored,
-# fewer than its partial answers (0.91), and held-out 24's 17 of 21 (0.81, its partial answers
-# 0.82): their own floors, a point under.
-STRONG_RECALL = {"held-out-22.yaml": 0.85, "held-out-24.yaml": 0.80}
+# fewer than its partial answers (0.91), held-out 24's 17 of 21 (0.81, its partial answers 0.82)
+# and held-out 27's 16 of 21 (0.76, its partial answers 0.80): their own floors, a point under.
+STRONG_RECALL = {"held-out-22.yaml": 0.85, "held-out-24.yaml": 0.80, "held-out-27.yaml": 0.75}
 
 
 @pytest.mark.parametrize(
@@ -788,6 +788,7 @@ STRONG_RECALL = {"held-out-22.yaml": 0.85, "held-out-24.yaml": 0.80}
         ("held-out-24.yaml", 0.78, 0.81),  # 0.79 / 0.82 when first scored
         ("held-out-25.yaml", 0.80, 0.71),  # 0.81 / 0.72 when first scored
         ("held-out-26.yaml", 0.82, 0.72),  # 0.83 / 0.73 when first scored
+        ("held-out-27.yaml", 0.83, 0.78),  # 0.84 / 0.79 when first scored
     ],
 )
 def test_the_held_out_rubric_sets_stay_where_they_were_measured(questions, others, name, precision, recall) -> None:

@@ -299,7 +299,7 @@ _FIRST_PERSON = I_WORDS | WE_WORDS
 _EXISTENTIAL = frozenset(["there's", "there're"])
 _LIST_JOINS = frozenset(["and", "or", "plus"])
 _SPECIFIC_TEXT = "a an the this that these those his her their its your each every"
-_SPECIFIC = frozenset(_SPECIFIC_TEXT.split()) | _FIRST_PERSON
+_SPECIFIC = frozenset(_SPECIFIC_TEXT.split())  # "I", "we", "our"...: any item with one is no kind (below)
 LIST_ITEMS = 3
 LIST_ITEM_WORDS = 4
 
@@ -334,6 +334,11 @@ def _topic_only(words: list[str]) -> bool:
     # a short sentence with "I" or "we" in it tells what someone did: "I'd compute those with Fairlearn."
     short = len(content) < 3 and not any(w in _FIRST_PERSON for w in words)
     return short or _TOPIC_ONLY.search(" ".join(words)) is not None
+
+
+def _names_topic(tokens: Sequence[Token]) -> bool:
+    """Whether a sentence (or a question and its answer) only names a topic, or lists kinds of thing."""
+    return _topic_only([t.norm for t in tokens]) or _lists_kinds(tokens)
 
 
 # Past verbs of saying: a "would" after one is the story's future in the past ("I told him early
@@ -473,7 +478,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
         words = [t.norm for t in sentence]
         reason_next = n + 1 < len(said) and said[n + 1][0].norm in _REASON_OPENERS
         denied = _denies(sentence)
-        hypothetical, topic = _hypothetical(words), _topic_only(words) or _lists_kinds(sentence)
+        hypothetical, topic = _hypothetical(words), _names_topic(sentence)
         advice, guessed = _advice(words), _guessed(words)
         # a piece's own "before/after X" are its sentence's: it is a run of the sentence's words
         when = frozenset(_when_anchors(words))
@@ -522,7 +527,7 @@ def stretches(tokens: list[Token]) -> list[Stretch]:
                     tuple(both),
                     _denied(words) or _opens_with_no(answer),
                     _hypothetical(words),
-                    _topic_only(words),
+                    _names_topic(both),
                     frozenset(_when_anchors(words)),
                     _gives_reason(words),
                     _advice(words),

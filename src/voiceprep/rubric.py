@@ -98,8 +98,17 @@ class Thresholds:
     # typed and through both voices, and held-out 27, named to decide that, fell typed (README,
     # "Words of the pack").
     pack_words: float = 0.0
+    # Measured and not in use (None; benchmarks/share.py): a stretch makes a point on meaning alone
+    # when the point takes at least this share of it among the question's points, rather than from
+    # ``alone`` up. A stretch's share of a point is a softmax over its similarities to the
+    # question's prototypes and to ``share_null`` (a point nobody makes, so that a stretch far from
+    # every point gives none of them a large share), at ``SHARE_TEMPERATURE``: it weighs how near
+    # the point is and how much nearer than the others at once.
+    share: float | None = None
+    share_null: float = 0.35
 
 
+SHARE_TEMPERATURE = 20.0
 THRESHOLDS = Thresholds()
 
 WHY_DENIED = "said as something that did not happen"
@@ -696,6 +705,14 @@ def _prototype(texts: tuple[str, ...]) -> np.ndarray:
     return np.asarray(mean / np.linalg.norm(mean), dtype=np.float32)
 
 
+def shares(sims: np.ndarray, judged: Sequence[bool], null: float) -> np.ndarray:
+    """Each stretch's share (rows) of each of the question's points (columns): a softmax over its
+    similarities to the judged points' prototypes and to a point at ``null``; 0 for a point not judged."""
+    weights = np.exp(SHARE_TEMPERATURE * (sims - 1.0)) * np.asarray(judged, dtype=np.float32)
+    total = weights.sum(axis=1, keepdims=True) + np.exp(SHARE_TEMPERATURE * (null - 1.0))
+    return np.asarray(weights / total, dtype=np.float32)
+
+
 def near_misses_closer(points: Sequence[RubricPoint], vectors: np.ndarray) -> np.ndarray | None:
     """How much nearer each embedded stretch (rows) is to each point's nearest near miss than to the
     point's nearest phrasing (columns; -1 where the point has none): at 0 or more, the stretch is
@@ -738,6 +755,7 @@ def _judge(
     crowded: np.ndarray | None = None,
     lead: np.ndarray | None = None,
     uncentred: np.ndarray | None = None,
+    share: np.ndarray | None = None,
 ) -> RubricResult:
     """One point's verdict from the stretches' cues, similarities and stances.
 
@@ -749,6 +767,8 @@ def _judge(
     ``lead``: how far each stretch is nearer the point than any other (``Thresholds.clear_lead``).
     ``uncentred``: the stretches' similarities to the point's prototype as it is, where ``sims`` are
     to it centred on the question (``limits.centre``): the other questions' points are compared with those.
+    ``share``: each stretch's share of the point among the question's points (``shares``), where
+    ``limits.share`` is set.
     """
     own = _evidence_cues(point, asked) if asked else point.cues
     general = (story or point.story) and storyless  # the same for every stretch of the answer
@@ -775,7 +795,8 @@ def _judge(
                 and sim >= limits.clear_floor
                 and float(lead[k]) >= limits.clear_lead
             )
-            alone = (sim >= limits.alone or clear) and part.content_words(asked or ()) >= limits.alone_words
+            near_enough = sim >= limits.alone if share is None or limits.share is None else share[k] >= limits.share
+            alone = (near_enough or clear) and part.content_words(asked or ()) >= limits.alone_words
             strong = alone or (bool(cues) and sim >= limits.with_cue)
         neighbours = bool(
             strong and not cues and best_of is not None and point.references and sim < best_of[k] - limits.margin
@@ -936,6 +957,9 @@ def coverage(
         lead = sims - np.sort(sims, axis=1)[:, -2][:, None]
         if elsewhere is not None:
             lead = np.minimum(lead, (uncentred if uncentred is not None else sims) - elsewhere[:, None])
+    share = None
+    if limits.share is not None and sims is not None:
+        share = shares(sims, [bool(p.references) for p in question.points], limits.share_null)
     asked = [t.norm for t in from_text(question.text)] if method != "cues" else None
     storyless = method != "cues" and not tells_of_own_work(parts)
     return [
@@ -954,6 +978,7 @@ def coverage(
             crowded,
             lead[:, j] if lead is not None else None,
             uncentred[:, j] if uncentred is not None else None,
+            share[:, j] if share is not None else None,
         )
         for j, point in enumerate(question.points)
     ]

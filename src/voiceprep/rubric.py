@@ -762,6 +762,7 @@ def _judge(
     lead: np.ndarray | None = None,
     uncentred: np.ndarray | None = None,
     share: np.ndarray | None = None,
+    late: np.ndarray | None = None,
 ) -> RubricResult:
     """One point's verdict from the stretches' cues, similarities and stances.
 
@@ -774,7 +775,8 @@ def _judge(
     ``uncentred``: the stretches' similarities to the point's prototype as it is, where ``sims`` are
     to it centred on the question (``limits.centre``): the other questions' points are compared with those.
     ``share``: each stretch's share of the point among the question's points (``shares``), where
-    ``limits.share`` is set.
+    ``limits.share`` is set. ``late``: whether each stretch is on the other side of the point in
+    time (``_reversed_in_time``), where ``sims`` are given.
     """
     own = _evidence_cues(point, asked) if asked else point.cues
     general = (story or point.story) and storyless  # the same for every stretch of the answer
@@ -785,7 +787,7 @@ def _judge(
         cues = _cues_in(own, part.words)
         all_cues += [c for c in cues if c not in all_cues]
         sim = float(sims[k]) if sims is not None else 0.0
-        if method != "cues" and point.references and _reversed_in_time(point, part.when):
+        if method != "cues" and point.references and late is not None and late[k]:
             sim = 0.0  # its meaning is another point's ("after launch" for "before launch"); its cues still touch
         crowded_out = False
         if method == "cues":
@@ -803,7 +805,6 @@ def _judge(
                 and float(lead[k]) >= limits.clear_lead
             )
             enough_words = part.content_words(asked or ()) >= limits.alone_words
-            by_share = share is not None and limits.share is not None
             if share is not None and limits.share is not None:
                 near_enough = float(share[k]) >= limits.share
             else:
@@ -812,7 +813,7 @@ def _judge(
             strong = alone or (bool(cues) and sim >= limits.with_cue)
             # as near as the similarity alone would make it, with too small a share: the hint says
             # why (another of the question's points, or several, take the rest)
-            crowded_out = by_share and not strong and sim >= limits.alone and enough_words
+            crowded_out = share is not None and not strong and sim >= limits.alone and enough_words
         neighbours = bool(
             (strong or crowded_out)
             and not cues
@@ -976,15 +977,14 @@ def coverage(
         lead = sims - np.sort(sims, axis=1)[:, -2][:, None]
         if elsewhere is not None:
             lead = np.minimum(lead, (uncentred if uncentred is not None else sims) - elsewhere[:, None])
-    share = None
-    if limits.share is not None and sims is not None:
-        # a point a stretch is on the wrong side of in time ("after launch" for "before launch")
-        # takes none of its share, as its similarity counts for nothing in ``_judge``
-        timed = sims.copy()
-        for (k, part), (j, point) in itertools.product(enumerate(parts), enumerate(question.points)):
-            if _reversed_in_time(point, part.when):
-                timed[k, j] = 0.0
-        share = shares(timed, [bool(p.references) for p in question.points], limits.share_null)
+    share = late = None
+    if sims is not None:
+        # a point a stretch is on the wrong side of in time ("after launch" for "before launch"): its
+        # similarity counts for nothing in ``_judge``, and it takes none of the stretch's share
+        late = np.array([[_reversed_in_time(point, part.when) for point in question.points] for part in parts])
+        if limits.share is not None:
+            judged_points = [bool(p.references) for p in question.points]
+            share = shares(np.where(late, 0.0, sims).astype(np.float32), judged_points, limits.share_null)
     asked = [t.norm for t in from_text(question.text)] if method != "cues" else None
     storyless = method != "cues" and not tells_of_own_work(parts)
     return [
@@ -1004,6 +1004,7 @@ def coverage(
             lead[:, j] if lead is not None else None,
             uncentred[:, j] if uncentred is not None else None,
             share[:, j] if share is not None else None,
+            late[:, j] if late is not None else None,
         )
         for j, point in enumerate(question.points)
     ]

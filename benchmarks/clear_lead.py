@@ -42,7 +42,7 @@ from rubric_thresholds import pooled, pooled_line
 
 from voiceprep import rubric
 from voiceprep.evaluate import RubricAnswer, load_rubric_set, score_rubric
-from voiceprep.questions import Question, RubricPoint, builtin_packs_dir, load_pack
+from voiceprep.questions import Pack, Question, RubricPoint, builtin_packs_dir, load_pack
 from voiceprep.tokens import Token
 
 CHOOSE_ON = ["answers", "held-out", *(f"held-out-{n}" for n in range(2, 9))]
@@ -63,6 +63,42 @@ def scored(
     transcripts: dict[str, list[Token]] | None = None,
 ) -> Counts:
     return counts(score_rubric(answers, questions, limits=limits, transcripts=transcripts, others=others))
+
+
+def choice_row(
+    sets: dict[str, list[RubricAnswer]],
+    names: list[str],
+    questions: dict[str, Question],
+    others: dict[str, tuple[RubricPoint, ...]],
+    packs: list[Pack],
+    heard: dict[str, dict[str, list[Token]]],
+    limits: rubric.Thresholds,
+) -> tuple[float, float, float, int]:
+    """F1 of the sets ``names`` typed, read by eSpeak NG, and both pooled, and the off-question
+    points: what a threshold is chosen by."""
+    typed = [scored(sets[n], questions, others, limits) for n in names]
+    spoken = [scored(sets[n], questions, others, limits, heard[n]) for n in names]
+    given, _judged = off_question(packs, sets["answers"], limits=limits)
+    return pooled(typed), pooled(spoken), pooled(typed + spoken), given
+
+
+def print_voices(
+    name: str,
+    width: int,
+    group: list[str],
+    sets: dict[str, list[RubricAnswer]],
+    questions: dict[str, Question],
+    others: dict[str, tuple[RubricPoint, ...]],
+    spoken: dict[str, dict[str, dict[str, list[Token]]]],
+    limits: rubric.Thresholds,
+) -> None:
+    """The group's precision, recall and F1 pooled, typed and through each voice that read it."""
+    print(pooled_line(f"{name + ', typed':<{width}}", [scored(sets[n], questions, others, limits) for n in group]))
+    for voice, by_set in spoken.items():
+        found = [n for n in group if n in by_set]
+        if found:
+            counted = [scored(sets[n], questions, others, limits, by_set[n]) for n in found]
+            print(pooled_line(f"{name + ', ' + voice:<{width}}", counted))
 
 
 def main() -> None:
@@ -87,16 +123,10 @@ def main() -> None:
         limits = rubric.THRESHOLDS
         if grid:
             limits = dataclasses.replace(limits, clear_lead=grid[0], clear_floor=grid[1])
-        typed = [scored(sets[n], questions, others, limits) for n in CHOOSE_ON]
-        heard_ = [scored(sets[n], questions, others, limits, spoken["eSpeak NG"][n]) for n in CHOOSE_ON]
-        given, _judged = off_question(packs, sets["answers"], limits=limits)
-        both = pooled(typed + heard_)
+        typed, heard_, both, given = choice_row(sets, CHOOSE_ON, questions, others, packs, spoken["eSpeak NG"], limits)
         results[grid] = (both, given)
         lead, floor = grid or ("off", "")
-        print(
-            f"{lead!s:>5} {floor!s:>5}   {pooled(typed):8.4f}  {pooled(heard_):9.4f}  {both:9.4f}  {given:3}",
-            flush=True,
-        )
+        print(f"{lead!s:>5} {floor!s:>5}   {typed:8.4f}  {heard_:9.4f}  {both:9.4f}  {given:3}", flush=True)
     allowed = {k: v for k, v in results.items() if k and v[1] <= MOST_OFF_QUESTION}
     chosen = max(allowed, key=lambda k: (allowed[k][0], k))  # a tie to the higher lead, then floor
     print(
@@ -110,13 +140,7 @@ def main() -> None:
             if grid:
                 limits = dataclasses.replace(limits, clear_lead=grid[0], clear_floor=grid[1])
             name = "off (in use)" if grid is None else f"lead {grid[0]}, floor {grid[1]}"
-            typed_counts = [scored(sets[n], questions, others, limits) for n in group]
-            print(pooled_line(f"{name + ', typed':<34}", typed_counts))
-            for voice, by_set in spoken.items():
-                found = [n for n in group if n in by_set]
-                if found:
-                    counted = [scored(sets[n], questions, others, limits, by_set[n]) for n in found]
-                    print(pooled_line(f"{name + ', ' + voice:<34}", counted))
+            print_voices(name, 34, group, sets, questions, others, spoken, limits)
 
 
 if __name__ == "__main__":

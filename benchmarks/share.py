@@ -34,11 +34,9 @@ import platform
 from pathlib import Path
 
 import numpy as np
-from clear_lead import scored
+from clear_lead import choice_row, print_voices
 from more_examples import ROOT
 from points_per_sentence import heard_by_voice
-from rubric_methods import off_question
-from rubric_thresholds import pooled, pooled_line
 from sentence_models import auc, pairs
 
 from voiceprep import rubric
@@ -99,16 +97,10 @@ def main() -> None:
         limits = OFF
         if grid:
             limits = dataclasses.replace(limits, share=grid[0], share_null=grid[1])
-        typed = [scored(sets[n], questions, others, limits) for n in CHOOSE_ON]
-        heard_ = [scored(sets[n], questions, others, limits, spoken["eSpeak NG"][n]) for n in CHOOSE_ON]
-        given, _judged = off_question(packs, sets["answers"], limits=limits)
-        both = pooled(typed + heard_)
+        typed, heard_, both, given = choice_row(sets, CHOOSE_ON, questions, others, packs, spoken["eSpeak NG"], limits)
         results[grid] = (both, given)
         share, null = grid or ("off", "")
-        print(
-            f"{share!s:>5} {null!s:>5}   {pooled(typed):8.4f}  {pooled(heard_):9.4f}  {both:9.4f}  {given:3}",
-            flush=True,
-        )
+        print(f"{share!s:>5} {null!s:>5}   {typed:8.4f}  {heard_:9.4f}  {both:9.4f}  {given:3}", flush=True)
     allowed = {k: v for k, v in results.items() if k and v[1] <= MOST_OFF_QUESTION}
     chosen = max(allowed, key=lambda k: (allowed[k][0], k))  # a tie to the higher share, then null
     print(
@@ -124,12 +116,7 @@ def main() -> None:
             if grid:
                 limits = dataclasses.replace(limits, share=grid[0], share_null=grid[1])
             name = "off" if grid is None else f"share {grid[0]}, null {grid[1]}"
-            print(pooled_line(f"{name + ', typed':<32}", [scored(sets[n], questions, others, limits) for n in group]))
-            for voice, by_set in spoken.items():
-                found = [n for n in group if n in by_set]
-                if found:
-                    counted = [scored(sets[n], questions, others, limits, by_set[n]) for n in found]
-                    print(pooled_line(f"{name + ', ' + voice:<32}", counted))
+            print_voices(name, 32, group, sets, questions, others, spoken, limits)
     print(f"\nbefore any rule, every labelled set typed (null {chosen[1]}):")
     separation([n for n in names if n not in DECIDES + AFTER], chosen[1])
 

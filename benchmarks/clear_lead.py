@@ -4,7 +4,7 @@
 
 Of the points held-out 9 to 20's answers make and the rubric misses typed, a third are "near it,
 not clearly made": the answer's nearest stretch lies between the bar to touch a point and the bar
-to make it alone (37 of 118; README, "Clearly nearest one point"). With
+to make it alone (37 of 118; docs/rubric.md, "Clearly nearest one point"). With
 ``Thresholds.clear_lead`` set, a stretch nearer the point than any other (of this question, or of
 another where the "elsewhere" rule holds) by at least that much makes it on meaning alone from
 ``Thresholds.clear_floor`` up, with the same five content words. Every combination of the grid

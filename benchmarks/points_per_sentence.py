@@ -2,13 +2,13 @@
 
     python benchmarks/points_per_sentence.py [--before] [--transcripts DIR]
 
-Judges the dev set and held-out 1 to 7, the eight sets its README figures were taken on (typed;
+Judges the dev set and held-out 1 to 7, the eight sets its figures in docs/rubric.md were taken on (typed;
 with ``--transcripts``, the transcripts that ``voiceprep eval SET --spoken --json > DIR/SET.json``
 wrote instead), and groups the points made by the sentence shown as their evidence: a sentence
 that makes one point, two, or three or more. Prints, for each group, the points made and how
 many of them the labels hold. ``--before`` judges as the version before did, without the rule
 that a stretch as near three of the question's points as its nearest makes none of them, and at
-its thresholds (README, "Too general for any one point").
+its thresholds (docs/rubric.md, "Too general for any one point").
 """
 
 from __future__ import annotations

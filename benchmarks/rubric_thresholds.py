@@ -18,7 +18,7 @@ set after N: with 12 (about twenty-five minutes), on three times the points, whi
 more answers would have chosen other thresholds.
 
 ``--centre C`` compares each stretch with prototypes from which C times the mean of their
-question's prototypes was taken (``Thresholds.centre``; README, "Centred on the question"). Its
+question's prototypes was taken (``Thresholds.centre``; docs/rubric.md, "Centred on the question"). Its
 similarities run lower, so it searches its own grid (alone and with a cue lower, the bar to touch
 a point 0.03 under alone, "elsewhere" as in use: it compares uncentred similarities), and prints
 first the thresholds in use, uncentred, on the same sets.

@@ -14,7 +14,7 @@ the points made when each dev answer is judged against the eleven questions it d
 of the dev set and held-out sets 1 to 5; held-out 6 was written after them and before they were
 scored on it, so its column is the one that says whether they generalise. Since the rubric
 compares each stretch with a point's prototype its cue bar is 0.30 in every question, so the
-story bar's row repeats the first (README, "More cues for the story points").
+story bar's row repeats the first (docs/rubric.md, "More cues for the story points").
 """
 
 from __future__ import annotations

@@ -844,7 +844,7 @@ STRONG_RECALL = {
     ],
 )
 def test_the_held_out_rubric_sets_stay_where_they_were_measured(questions, others, name, precision, recall) -> None:
-    """Answers written after the rubric was settled (README, "Held-out sets"): the figures quoted there."""
+    """Answers written after the rubric was settled (docs/rubric.md, "Held-out sets"): the figures quoted there."""
     result = evaluate_rubric(RUBRIC_SET.with_name(name), questions, others=others)
     assert result.overall.answers == 24 and len(result.by_question) == 12
     assert result.overall.rates.precision >= precision

@@ -50,7 +50,7 @@ class Thresholds:
     """Similarities (cosine, all-MiniLM-L6-v2, to a point's prototype) at which a stretch of the
     answer makes a point. Chosen on the dev set and the first three held-out sets, with the dev
     answers judged against the questions they do not answer held to at most 100 points made
-    (README, "Compared with a prototype" and "Too general for any one point")."""
+    (docs/rubric.md, "Compared with a prototype" and "Too general for any one point")."""
 
     # meaning alone, where ``share`` is None; where it is not, a stretch this near is told why it did not
     alone: float = 0.39
@@ -75,7 +75,7 @@ class Thresholds:
     # eval-set question); one mostly about another question still makes none of this one's points
     # from what lies near that question. 0.3 was chosen before held-out 9 was written and left off
     # then on held-out 8 alone; switched on once held-out 9 to 18, written since, scored higher
-    # with it, pooled, typed and read by both voices (README, "An answer on its own topic";
+    # with it, pooled, typed and read by both voices (docs/rubric.md, "An answer on its own topic";
     # benchmarks/on_topic.py).
     on_topic: float | None = 0.3
     # Measured and not in use (None; benchmarks/clear_lead.py): a stretch nearer this point than
@@ -84,12 +84,12 @@ class Thresholds:
     # Chosen on the dev set and held-out 1 to 8 (0.04 from 0.30); it raised F1 on held-out 9 to 20,
     # typed and through both voices; not on held-out 21 or 23, each written before it was scored
     # on it (23 to decide, by a rule written before it), and it costs precision everywhere
-    # (README, "Clearly nearest one point").
+    # (docs/rubric.md, "Clearly nearest one point").
     clear_lead: float | None = None
     clear_floor: float = 0.30
     # Measured and not in use (0; benchmarks/rubric_thresholds.py --centre): how much of the mean
     # of the question's prototypes each of its points' prototypes loses before a stretch is
-    # compared with it. The model then parts a question's points better (README, "Centred on the
+    # compared with it. The model then parts a question's points better (docs/rubric.md, "Centred on the
     # question"), but with thresholds chosen again the rubric found about as much as without.
     centre: float = 0.0
     # Measured and not in use (0; benchmarks/pack_words.py): the share of each stretch's vector
@@ -98,8 +98,8 @@ class Thresholds:
     # also as "the model started asking for amounts of on"). The sentence model weighs a story's
     # own nouns more than what happened in it. Chosen at 0.5 on the dev set and held-out 1 to 8;
     # held-out 26, named to decide, fell through eSpeak NG with it, so it is off; 0.35 rose there
-    # typed and through both voices, and held-out 27, named to decide that, fell typed (README,
-    # "Words of the pack").
+    # typed and through both voices, and held-out 27, named to decide that, fell typed
+    # (docs/rubric.md, "Words of the pack").
     pack_words: float = 0.0
     # A stretch makes a point on meaning alone when the point takes at least this share of it among
     # the question's points (None: from ``alone`` up, as before). A stretch's share of a point is a
@@ -108,7 +108,7 @@ class Thresholds:
     # ``SHARE_TEMPERATURE``: how near the point is and how much nearer than the others, at once.
     # Chosen on the dev set and held-out 1 to 8 by the rule used for every threshold; held-out 9 to
     # 27 scored higher with it typed and through both voices, and held-out 28, named to decide
-    # before its first score, did too (README, "A share of the question's points";
+    # before its first score, did too (docs/rubric.md, "A share of the question's points";
     # benchmarks/share.py).
     share: float | None = 0.4
     share_null: float = 0.35
@@ -658,11 +658,11 @@ def similarities(
 
     Each example tells the point in a domain of its own (a ferry operator, a bank, a gym chain), so
     their mean keeps the move they share and loses their domains; a stretch told in the candidate's
-    own domain is nearer it than to any one example (README, "Compared with a prototype").
+    own domain is nearer it than to any one example (docs/rubric.md, "Compared with a prototype").
 
     ``centre``: the share of the mean of the points' prototypes taken from each before comparing,
     so that what the points of one question share (its topic) counts less than what tells them
-    apart (README, "Centred on the question").
+    apart (docs/rubric.md, "Centred on the question").
     ``vectors``: the stretches already embedded, when they are judged against more than one set of points.
     """
     if not parts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +78,19 @@ def test_replay_without_a_speaker_names_the_output_device(tmp_path: Path) -> Non
     result = run_cli("--home", str(home), "replay", "last", env={"HOME": str(tmp_path)})
     assert result.returncode == 4
     assert "no output device found" in result.stderr and "input" not in result.stderr
+
+
+def test_report_and_replay_without_a_session_take_the_newest(tmp_path: Path) -> None:
+    home = tmp_path / "data"
+    for args in (["report"], ["replay"]):
+        result = run_cli("--home", str(home), *args)
+        assert result.returncode == 1 and result.stderr.strip() == f"voiceprep: no sessions yet in {home}"
+    saved_session(home, "We built a fraud model and shipped it to production " * 3, 30)
+    newest = saved_session(home, "We replayed the last quarter offline before we launched it " * 3, 30)
+    shown = run_cli("--home", str(home), "report", "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["transcript"].startswith("We replayed the last quarter")
+    assert shown.stdout == run_cli("--home", str(home), "report", newest, "--format", "json").stdout
 
 
 RUBRIC_SET = Path(__file__).parent / "data" / "rubric" / "answers.yaml"

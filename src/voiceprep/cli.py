@@ -1050,7 +1050,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print as JSON")
 
     p = add("report", cmd_report, "Show a saved session's report, or an interview's debrief.")
-    p.add_argument("session", help="session folder name, a unique part of it, 'last', or an interview id")
+    p.add_argument(
+        "session",
+        nargs="?",
+        default="last",
+        help="session folder name, a unique part of it, 'last' (the default), or an interview id",
+    )
     p.add_argument("--format", choices=["text", "md", "json", "html"], default="text")
     p.add_argument("--open", action="store_true", help="open the HTML page in the default browser")
 
@@ -1066,7 +1071,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--open", action="store_true", help="open the HTML page in the default browser")
 
     p = add("replay", cmd_replay, "Play a session back with its transcript in time.")
-    p.add_argument("session", help="session folder name, a unique part of it, 'last', or an interview id")
+    p.add_argument(
+        "session",
+        nargs="?",
+        default="last",
+        help="session folder name, a unique part of it, 'last' (the default), or an interview id",
+    )
     p.add_argument(
         "--from",
         dest="start",

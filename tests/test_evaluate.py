@@ -94,6 +94,13 @@ def test_eval_text_command_and_analyze_text(tmp_path: Path) -> None:
     um = data["fillers"][0]
     assert typed.read_text()[int(um["start"]) : int(um["end"])] == "Um,"
     assert any(n["kind"] == "change" and n["from_value"] == 480 and n["value"] == 95 for n in data["numbers"])
+    assert data["rubric"] is None  # no question named
+    typed.write_text("Before launch we replayed the previous quarter offline and compared it with the old checks.")
+    out = run_cli("analyze", "--text", str(typed), "-q", "prototype-to-production", "--json")
+    assert out.returncode == 0, out.stderr
+    made = {r["point_id"]: r for r in json.loads(out.stdout)["rubric"] if r["status"] == "made"}
+    assert set(made) == {"pre-launch-eval"}
+    assert made["pre-launch-eval"]["sentence"].startswith("Before launch we replayed")
 
 
 def test_found_fillers_are_counted_as_the_reference_counts_them() -> None:

@@ -959,7 +959,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("analyze", cmd_analyze, "Analyse a recorded answer (any audio file, or typed text) against a question.")
     p.add_argument("audio", metavar="FILE", help="audio file (WAV, FLAC, MP3, M4A, ...), or text with --text")
     p.add_argument("--question", "-q", help="question id (needed for audio)")
-    p.add_argument("--text", action="store_true", help="FILE is a plain transcript: fillers and numbers only")
+    p.add_argument(
+        "--text",
+        action="store_true",
+        help="FILE is a plain transcript: fillers and numbers, and the rubric with --question",
+    )
     p.add_argument("--pack", help="pack name, or a pack file to use")
     p.add_argument("--model", help=MODEL_HELP)
     p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")

@@ -93,6 +93,29 @@ def test_report_and_replay_without_a_session_take_the_newest(tmp_path: Path) -> 
     assert shown.stdout == run_cli("--home", str(home), "report", newest, "--format", "json").stdout
 
 
+def test_compare_without_two_sessions_takes_the_attempt_before(tmp_path: Path) -> None:
+    home = tmp_path / "data"
+    assert run_cli("--home", str(home), "compare").stderr.strip() == f"voiceprep: no sessions yet in {home}"
+    first = saved_session(home, "We built a fraud model and shipped it to production " * 3, 30)
+    alone = run_cli("--home", str(home), "compare")
+    assert alone.returncode == 1
+    assert alone.stderr.strip() == (
+        f"voiceprep: {first} is the first attempt at {QID}: answer it again (voiceprep practice -q {QID}) to compare"
+    )
+    second = saved_session(home, "We replayed the last quarter offline before we launched it " * 3, 30)
+    third = saved_session(home, "Our rules flagged half the orders, so we trained a model on them " * 3, 30)
+
+    def pair(*args: str) -> tuple[str, str]:
+        result = run_cli("--home", str(home), "compare", *args, "--format", "json")
+        assert result.returncode == 0, result.stderr
+        data = json.loads(result.stdout)
+        return data["a"]["session"], data["b"]["session"]
+
+    assert pair() == (second, third)  # the newest against the attempt before it
+    assert pair(second) == (first, second)  # a named one against the attempt before it
+    assert pair(first, third) == (first, third)  # two named, as before
+
+
 RUBRIC_SET = Path(__file__).parent / "data" / "rubric" / "answers.yaml"
 
 

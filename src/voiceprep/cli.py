@@ -37,6 +37,7 @@ from .errors import (
     SpeechError,
     StorageError,
     UnknownQuestionError,
+    UnknownSessionError,
     UsageError,
     VoiceprepError,
 )
@@ -789,9 +790,33 @@ def cmd_progress(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _attempt_before(store: Store, session: Session) -> Session:
+    """The newest analysed attempt at the same question made before ``session``."""
+    order = (session.meta.created_at, session.id)
+    earlier = [
+        s
+        for s in store.sessions()
+        if s.meta.question_id == session.meta.question_id
+        and s.meta.status == "analysed"
+        and (s.meta.created_at, s.id) < order
+    ]
+    if not earlier:
+        question = session.meta.question_id
+        raise UnknownSessionError(
+            f"{session.id} is the first attempt at {question}: answer it again (voiceprep practice -q {question})"
+            " to compare"
+        )
+    return earlier[-1]
+
+
 def cmd_compare(args: argparse.Namespace, console: Console) -> int:
     store = Store(resolve_home(args.home))
-    first, second = store.get(args.session_a), store.get(args.session_b)
+    if args.session_b is None:
+        # one session named, or none: it (or the newest) against the attempt before it
+        second = store.get(args.session_a or "last")
+        first = _attempt_before(store, second)
+    else:
+        first, second = store.get(args.session_a), store.get(args.session_b)
     a, b = _report_of(first), _report_of(second)
     if a.question_id != b.question_id:
         raise UsageError(f"{first.id} and {second.id} answer different questions: compare two attempts at one")
@@ -1069,8 +1094,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--open", action="store_true", help="open the charts in the default browser")
 
     p = add("compare", cmd_compare, "Compare two attempts at the same question.")
-    p.add_argument("session_a", metavar="SESSION_A", help="the earlier attempt")
-    p.add_argument("session_b", metavar="SESSION_B", help="the later attempt")
+    p.add_argument(
+        "session_a",
+        metavar="SESSION_A",
+        nargs="?",
+        help="the earlier attempt; named alone, the attempt compared with the one before it (default: the newest)",
+    )
+    p.add_argument("session_b", metavar="SESSION_B", nargs="?", help="the later attempt")
     p.add_argument("--format", choices=["text", "json", "html"], default="text")
     p.add_argument("--open", action="store_true", help="open the HTML page in the default browser")
 

@@ -792,13 +792,12 @@ def cmd_progress(args: argparse.Namespace, console: Console) -> int:
 
 def _attempt_before(store: Store, session: Session) -> Session:
     """The newest analysed attempt at the same question made before ``session``."""
-    order = (session.meta.created_at, session.id)
+    sessions = store.sessions()  # oldest first
+    ids = [s.id for s in sessions]
     earlier = [
         s
-        for s in store.sessions()
-        if s.meta.question_id == session.meta.question_id
-        and s.meta.status == "analysed"
-        and (s.meta.created_at, s.id) < order
+        for s in sessions[: ids.index(session.id)]
+        if s.meta.question_id == session.meta.question_id and s.meta.status == "analysed"
     ]
     if not earlier:
         question = session.meta.question_id
@@ -927,6 +926,16 @@ def _round_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--output-device", help="speaker: number or name from `voiceprep devices`")
     p.add_argument("--live", action="store_true", help="show the transcript while you speak")
     p.add_argument("--voice", choices=VOICES, help="the interviewer's voice (default: piper where installed)")
+
+
+def _add_session_argument(parser: argparse.ArgumentParser) -> None:
+    """The optional SESSION of ``report`` and ``replay``: the newest when none is named."""
+    parser.add_argument(
+        "session",
+        nargs="?",
+        default="last",
+        help="session folder name, a unique part of it, 'last' (the default), or an interview id",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -1079,12 +1088,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print as JSON")
 
     p = add("report", cmd_report, "Show a saved session's report, or an interview's debrief.")
-    p.add_argument(
-        "session",
-        nargs="?",
-        default="last",
-        help="session folder name, a unique part of it, 'last' (the default), or an interview id",
-    )
+    _add_session_argument(p)
     p.add_argument("--format", choices=["text", "md", "json", "html"], default="text")
     p.add_argument("--open", action="store_true", help="open the HTML page in the default browser")
 
@@ -1105,12 +1109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--open", action="store_true", help="open the HTML page in the default browser")
 
     p = add("replay", cmd_replay, "Play a session back with its transcript in time.")
-    p.add_argument(
-        "session",
-        nargs="?",
-        default="last",
-        help="session folder name, a unique part of it, 'last' (the default), or an interview id",
-    )
+    _add_session_argument(p)
     p.add_argument(
         "--from",
         dest="start",

@@ -61,11 +61,6 @@ class Pools:
         return auc(self.made[pool], self.not_made[pool])
 
 
-def prototype(texts: list[str]) -> np.ndarray:
-    mean = shared_encoder().encode_cached(tuple(texts)).mean(axis=0)
-    return np.asarray(mean / np.linalg.norm(mean), dtype=np.float32)
-
-
 def view_sims(view: str, question: Question, points: list[RubricPoint], parts: list[str]) -> np.ndarray:
     """Each stretch's similarity (rows) to each point's prototype (columns), read one way."""
     encoder = shared_encoder()
@@ -75,7 +70,7 @@ def view_sims(view: str, question: Question, points: list[RubricPoint], parts: l
     if view == "question before each stretch":
         parts = [f"{question.text} {t}" for t in parts]
         examples = [[f"{question.text} {e}" for e in texts] for texts in examples]
-    prototypes = np.stack([prototype(texts) for texts in examples])
+    prototypes = np.stack([rubric._prototype(tuple(texts)) for texts in examples])  # as the rubric makes them
     sims = encoder.encode_remembered(parts) @ prototypes.T
     if view == "with the stretch before":
         joined = [f"{parts[k - 1]} {t}" if k else t for k, t in enumerate(parts)]
@@ -128,28 +123,26 @@ def main() -> None:
         for answer in load_rubric_set(ROOT / f"{name}.yaml", questions):
             question = questions[answer.question]
             points = [p for p in question.points if p.references]
-            parts = [s.text for s in rubric.stretches(from_text(answer.text))]
+            stretches = rubric.stretches(from_text(answer.text))
+            parts = [s.text for s in stretches]
             if not parts or not points:
                 continue
             partial = 0 < len(answer.made) < len(question.points)
             pools = ["all", *(["partial"] if partial else []), *(["newest"] if name in NEWEST else [])]
+            read: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # view -> similarities, shares
             for view in VIEWS:
-                share = rubric.shares(
-                    view_sims(view, question, points, parts), [True] * len(points), rubric.THRESHOLDS.share_null
-                )
+                sims = view_sims(view, question, points, parts)
+                read[view] = sims, rubric.shares(sims, [True] * len(points), rubric.THRESHOLDS.share_null)
                 for j, point in enumerate(points):
-                    views[view].add(pools, float(share[:, j].max()), point.key in answer.made)
+                    views[view].add(pools, float(read[view][1][:, j].max()), point.key in answer.made)
             if name not in FIT_ON + NEWEST:
                 continue
             vectors = encoder.encode_remembered(parts)
-            sims = view_sims(VIEWS[0], question, points, parts)
-            share = rubric.shares(sims, [True] * len(points), rubric.THRESHOLDS.share_null)
+            sims, share = read[VIEWS[0]]
             near = np.stack(
                 [(vectors @ encoder.encode_cached(tuple(p.references)).T).max(axis=1) for p in points], axis=1
             )
-            rivals = rubric.similarities(
-                packs[question.id].points_besides(question), rubric.stretches(from_text(answer.text)), vectors
-            ).max(axis=1)
+            rivals = rubric.similarities(packs[question.id].points_besides(question), stretches, vectors).max(axis=1)
             words = np.array([len(t.split()) for t in parts])
             for j, point in enumerate(points):
                 made = point.key in answer.made

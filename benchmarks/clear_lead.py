@@ -33,7 +33,10 @@ import argparse
 import dataclasses
 import itertools
 import platform
+import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from more_examples import ROOT
 from points_per_sentence import heard_by_voice
@@ -53,6 +56,34 @@ FLOORS = (0.30, 0.33, 0.36)
 MOST_OFF_QUESTION = 100
 
 Counts = tuple[int, int, int]
+
+
+class Labelled(NamedTuple):
+    """The built-in packs, and the rubric sets named, typed and as each voice heard them."""
+
+    packs: list[Pack]
+    questions: dict[str, Question]
+    others: dict[str, tuple[RubricPoint, ...]]  # each question's pack's other points
+    sets: dict[str, list[RubricAnswer]]
+    spoken: dict[str, dict[str, dict[str, list[Token]]]]  # voice -> set -> answer id -> what was heard
+
+
+def load_labelled(
+    names: Sequence[str], espeak: Path | None, piper: Path | None, needed: Sequence[str] = ()
+) -> Labelled:
+    """The packs and the sets of ``names`` that exist, with the transcripts in the two folders
+    (``DIR/SET.json`` from ``eval --spoken --json``); stops with one line when eSpeak NG's lacks a
+    set of ``needed``."""
+    packs = [load_pack(f) for f in sorted(builtin_packs_dir().glob("*.yaml"))]
+    questions = {q.id: q for pack in packs for q in pack.questions}
+    others = {q.id: pack.points_besides(q) for pack in packs for q in pack.questions}
+    names = [n for n in names if (ROOT / f"{n}.yaml").exists()]
+    sets = {n: load_rubric_set(ROOT / f"{n}.yaml", questions) for n in names}
+    spoken = heard_by_voice({"eSpeak NG": espeak, "Piper": piper}, names)
+    missing = [n for n in needed if n not in spoken.get("eSpeak NG", {})]
+    if missing:
+        raise SystemExit(f"{Path(sys.argv[0]).name}: {espeak} lacks {', '.join(m + '.json' for m in missing)}")
+    return Labelled(packs, questions, others, sets, spoken)
 
 
 def scored(
@@ -106,15 +137,9 @@ def main() -> None:
     parser.add_argument("--transcripts", type=Path, required=True, help="`eval --spoken --json` outputs, SET.json")
     parser.add_argument("--piper", type=Path, help="the same with `--voice piper`")
     args = parser.parse_args()
-    packs = [load_pack(f) for f in sorted(builtin_packs_dir().glob("*.yaml"))]
-    questions = {q.id: q for pack in packs for q in pack.questions}
-    others = {q.id: pack.points_besides(q) for pack in packs for q in pack.questions}
-    names = CHOOSE_ON + NOT_USED + FRESH
-    sets = {n: load_rubric_set(ROOT / f"{n}.yaml", questions) for n in names}
-    spoken = heard_by_voice({"eSpeak NG": args.transcripts, "Piper": args.piper}, names)
-    missing = [n for n in CHOOSE_ON if n not in spoken["eSpeak NG"]]
-    if missing:
-        raise SystemExit(f"clear_lead.py: {args.transcripts} lacks {', '.join(m + '.json' for m in missing)}")
+    packs, questions, others, sets, spoken = load_labelled(
+        CHOOSE_ON + NOT_USED + FRESH, args.transcripts, args.piper, needed=CHOOSE_ON
+    )
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
     print(f"chosen on {', '.join(CHOOSE_ON)}: typed and eSpeak NG pooled")
     print(f"{'lead':>5} {'floor':>5}   typed F1  spoken F1  pooled F1  off")

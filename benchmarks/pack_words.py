@@ -30,14 +30,12 @@ import dataclasses
 import platform
 from pathlib import Path
 
-from more_examples import ROOT
-from points_per_sentence import heard_by_voice
+from clear_lead import load_labelled
 from rubric_methods import counts, off_question
 from rubric_thresholds import pooled_line
 
 from voiceprep import rubric
-from voiceprep.evaluate import load_rubric_set, score_rubric
-from voiceprep.questions import builtin_packs_dir, load_pack
+from voiceprep.evaluate import score_rubric
 
 SHARES = (0.0, 0.35, 0.5)
 GROUPS = [
@@ -57,12 +55,9 @@ def main() -> None:
     parser.add_argument("--transcripts", type=Path, help="`eval --spoken --json` outputs, SET.json (eSpeak NG)")
     parser.add_argument("--piper", type=Path, help="the same with `--voice piper`")
     args = parser.parse_args()
-    packs = [load_pack(f) for f in sorted(builtin_packs_dir().glob("*.yaml"))]
-    questions = {q.id: q for pack in packs for q in pack.questions}
-    others = {q.id: pack.points_besides(q) for pack in packs for q in pack.questions}
-    names = [n for _label, group in GROUPS for n in group if (ROOT / f"{n}.yaml").exists()]
-    sets = {n: load_rubric_set(ROOT / f"{n}.yaml", questions) for n in names}
-    spoken = heard_by_voice({"eSpeak NG": args.transcripts, "Piper": args.piper}, names)
+    packs, questions, others, sets, spoken = load_labelled(
+        [n for _label, group in GROUPS for n in group], args.transcripts, args.piper
+    )
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
     for share in SHARES:
         limits = dataclasses.replace(rubric.THRESHOLDS, pack_words=share)

@@ -34,15 +34,11 @@ import platform
 from pathlib import Path
 
 import numpy as np
-from clear_lead import choice_row, print_voices
-from more_examples import ROOT
-from points_per_sentence import heard_by_voice
+from clear_lead import choice_row, load_labelled, print_voices
 from sentence_models import auc, pairs
 
 from voiceprep import rubric
 from voiceprep.embedding import shared_encoder
-from voiceprep.evaluate import load_rubric_set
-from voiceprep.questions import builtin_packs_dir, load_pack
 
 CHOOSE_ON = ["answers", "held-out", *(f"held-out-{n}" for n in range(2, 9))]
 NOT_USED = [f"held-out-{n}" for n in range(9, 28)]  # read, not used to choose
@@ -80,15 +76,9 @@ def main() -> None:
     parser.add_argument("--transcripts", type=Path, required=True, help="`eval --spoken --json` outputs, SET.json")
     parser.add_argument("--piper", type=Path, help="the same with `--voice piper`")
     args = parser.parse_args()
-    packs = [load_pack(f) for f in sorted(builtin_packs_dir().glob("*.yaml"))]
-    questions = {q.id: q for pack in packs for q in pack.questions}
-    others = {q.id: pack.points_besides(q) for pack in packs for q in pack.questions}
-    names = [n for n in CHOOSE_ON + NOT_USED + DECIDES + AFTER if (ROOT / f"{n}.yaml").exists()]
-    sets = {n: load_rubric_set(ROOT / f"{n}.yaml", questions) for n in names}
-    spoken = heard_by_voice({"eSpeak NG": args.transcripts, "Piper": args.piper}, names)
-    missing = [n for n in CHOOSE_ON if n not in spoken["eSpeak NG"]]
-    if missing:
-        raise SystemExit(f"share.py: {args.transcripts} lacks {', '.join(m + '.json' for m in missing)}")
+    packs, questions, others, sets, spoken = load_labelled(
+        CHOOSE_ON + NOT_USED + DECIDES + AFTER, args.transcripts, args.piper, needed=CHOOSE_ON
+    )
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
     print(f"chosen on {', '.join(CHOOSE_ON)}: typed and eSpeak NG pooled")
     print(f"{'share':>5} {'null':>5}   typed F1  spoken F1  pooled F1  off-question")
@@ -118,7 +108,7 @@ def main() -> None:
             name = "off" if grid is None else f"share {grid[0]}, null {grid[1]}"
             print_voices(name, 32, group, sets, questions, others, spoken, limits)
     print(f"\nbefore any rule, every labelled set typed (null {chosen[1]}):")
-    separation([n for n in names if n not in DECIDES + AFTER], chosen[1])
+    separation([n for n in sets if n not in DECIDES + AFTER], chosen[1])
 
 
 if __name__ == "__main__":

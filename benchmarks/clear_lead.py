@@ -34,7 +34,7 @@ import dataclasses
 import itertools
 import platform
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -113,6 +113,37 @@ def choice_row(
     return pooled(typed), pooled(spoken), pooled(typed + spoken), given
 
 
+def grid_search(
+    data: Labelled,
+    choose_on: list[str],
+    names: tuple[str, str],
+    off_label: str,
+    grid: list[tuple[float, float]],
+    limits_of: Callable[[tuple[float, float] | None], rubric.Thresholds],
+) -> tuple[float, float]:
+    """Score the option off and at every pair of ``grid`` on ``choose_on`` (one line each) and
+    return the choice by the rule used for every threshold: the best F1, typed and eSpeak NG
+    pooled, among those giving at most ``MOST_OFF_QUESTION`` off-question points; a tie to the
+    higher first value, then the higher second."""
+    print(f"chosen on {', '.join(choose_on)}: typed and eSpeak NG pooled")
+    print(f"{names[0]:>5} {names[1]:>5}   typed F1  spoken F1  pooled F1  {off_label}")
+    results: dict[tuple[float, float] | None, tuple[float, int]] = {}
+    for pair in [None, *grid]:
+        typed, heard_, both, given = choice_row(
+            data.sets, choose_on, data.questions, data.others, data.packs, data.spoken["eSpeak NG"], limits_of(pair)
+        )
+        results[pair] = (both, given)
+        first, second = pair or ("off", "")
+        print(f"{first!s:>5} {second!s:>5}   {typed:8.4f}  {heard_:9.4f}  {both:9.4f}  {given:3}", flush=True)
+    allowed = {k: v for k, v in results.items() if k and v[1] <= MOST_OFF_QUESTION}
+    chosen = max(allowed, key=lambda k: (allowed[k][0], k))
+    print(
+        f"chosen (best pooled F1, at most {MOST_OFF_QUESTION} off-question points): "
+        f"{names[0]} {chosen[0]}, {names[1]} {chosen[1]}"
+    )
+    return chosen
+
+
 def print_voices(
     name: str,
     width: int,
@@ -137,25 +168,20 @@ def main() -> None:
     parser.add_argument("--transcripts", type=Path, required=True, help="`eval --spoken --json` outputs, SET.json")
     parser.add_argument("--piper", type=Path, help="the same with `--voice piper`")
     args = parser.parse_args()
-    packs, questions, others, sets, spoken = load_labelled(
-        CHOOSE_ON + NOT_USED + FRESH, args.transcripts, args.piper, needed=CHOOSE_ON
-    )
+    data = load_labelled(CHOOSE_ON + NOT_USED + FRESH, args.transcripts, args.piper, needed=CHOOSE_ON)
+    _, questions, others, sets, spoken = data
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
-    print(f"chosen on {', '.join(CHOOSE_ON)}: typed and eSpeak NG pooled")
-    print(f"{'lead':>5} {'floor':>5}   typed F1  spoken F1  pooled F1  off")
-    results: dict[tuple[float, float] | None, tuple[float, int]] = {}
-    for grid in [None, *itertools.product(LEADS, FLOORS)]:
-        limits = rubric.THRESHOLDS
-        if grid:
-            limits = dataclasses.replace(limits, clear_lead=grid[0], clear_floor=grid[1])
-        typed, heard_, both, given = choice_row(sets, CHOOSE_ON, questions, others, packs, spoken["eSpeak NG"], limits)
-        results[grid] = (both, given)
-        lead, floor = grid or ("off", "")
-        print(f"{lead!s:>5} {floor!s:>5}   {typed:8.4f}  {heard_:9.4f}  {both:9.4f}  {given:3}", flush=True)
-    allowed = {k: v for k, v in results.items() if k and v[1] <= MOST_OFF_QUESTION}
-    chosen = max(allowed, key=lambda k: (allowed[k][0], k))  # a tie to the higher lead, then floor
-    print(
-        f"chosen (best pooled F1, at most {MOST_OFF_QUESTION} off-question points): lead {chosen[0]}, floor {chosen[1]}"
+    chosen = grid_search(
+        data,
+        CHOOSE_ON,
+        ("lead", "floor"),
+        "off",
+        list(itertools.product(LEADS, FLOORS)),
+        lambda pair: (
+            dataclasses.replace(rubric.THRESHOLDS, clear_lead=pair[0], clear_floor=pair[1])
+            if pair
+            else rubric.THRESHOLDS
+        ),
     )
     groups = [("held-out 9 to 20, pooled", NOT_USED), *((n.replace("held-out-", "held-out "), [n]) for n in FRESH)]
     for label, group in [*groups, ("held-out 21 to 23, pooled", FRESH)]:

@@ -34,7 +34,7 @@ import platform
 from pathlib import Path
 
 import numpy as np
-from clear_lead import choice_row, load_labelled, print_voices
+from clear_lead import grid_search, load_labelled, print_voices
 from sentence_models import auc, pairs
 
 from voiceprep import rubric
@@ -46,7 +46,6 @@ DECIDES = ["held-out-28"]
 AFTER = ["held-out-29"]  # written after it was switched on
 SHARES = (0.35, 0.40, 0.45, 0.50, 0.55, 0.60)
 NULLS = (0.30, 0.35, 0.40)
-MOST_OFF_QUESTION = 100
 OFF = dataclasses.replace(rubric.THRESHOLDS, share=None)  # a point made on meaning alone from ``alone`` up
 
 
@@ -76,25 +75,16 @@ def main() -> None:
     parser.add_argument("--transcripts", type=Path, required=True, help="`eval --spoken --json` outputs, SET.json")
     parser.add_argument("--piper", type=Path, help="the same with `--voice piper`")
     args = parser.parse_args()
-    packs, questions, others, sets, spoken = load_labelled(
-        CHOOSE_ON + NOT_USED + DECIDES + AFTER, args.transcripts, args.piper, needed=CHOOSE_ON
-    )
+    data = load_labelled(CHOOSE_ON + NOT_USED + DECIDES + AFTER, args.transcripts, args.piper, needed=CHOOSE_ON)
+    _, questions, others, sets, spoken = data
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
-    print(f"chosen on {', '.join(CHOOSE_ON)}: typed and eSpeak NG pooled")
-    print(f"{'share':>5} {'null':>5}   typed F1  spoken F1  pooled F1  off-question")
-    results: dict[tuple[float, float] | None, tuple[float, int]] = {}
-    for grid in [None, *itertools.product(SHARES, NULLS)]:
-        limits = OFF
-        if grid:
-            limits = dataclasses.replace(limits, share=grid[0], share_null=grid[1])
-        typed, heard_, both, given = choice_row(sets, CHOOSE_ON, questions, others, packs, spoken["eSpeak NG"], limits)
-        results[grid] = (both, given)
-        share, null = grid or ("off", "")
-        print(f"{share!s:>5} {null!s:>5}   {typed:8.4f}  {heard_:9.4f}  {both:9.4f}  {given:3}", flush=True)
-    allowed = {k: v for k, v in results.items() if k and v[1] <= MOST_OFF_QUESTION}
-    chosen = max(allowed, key=lambda k: (allowed[k][0], k))  # a tie to the higher share, then null
-    print(
-        f"chosen (best pooled F1, at most {MOST_OFF_QUESTION} off-question points): share {chosen[0]}, null {chosen[1]}"
+    chosen = grid_search(
+        data,
+        CHOOSE_ON,
+        ("share", "null"),
+        "off-question",
+        list(itertools.product(SHARES, NULLS)),
+        lambda pair: dataclasses.replace(OFF, share=pair[0], share_null=pair[1]) if pair else OFF,
     )
     groups = [("held-out 9 to 27, pooled (read, not used to choose)", NOT_USED)]
     groups += [(f"{n.replace('held-out-', 'held-out ')} (decided)", [n]) for n in DECIDES if n in sets]
